@@ -1,0 +1,69 @@
+// The contract between the session (src/imap/session.ts) and the command modules (one file per
+// command family in this folder). Commands are data (DESIGN.md): the registry derives CAPABILITY
+// from what is registered, and the session checks `states` before calling `run`.
+import type { Command, CommandName } from '../wire/ast.js';
+import type { ImapData } from '../wire/data.js';
+import type { Account, Store } from '../../store/types.js';
+import type { SelectedView } from '../selected.js';
+import type { Limits } from '../limits.js';
+
+export type StateKind = 'notAuthenticated' | 'authenticated' | 'selected' | 'logout';
+
+export type SessionState =
+  | { readonly kind: 'notAuthenticated' }
+  | { readonly kind: 'authenticated'; readonly account: Account }
+  | { readonly kind: 'selected'; readonly account: Account; readonly view: SelectedView }
+  | { readonly kind: 'logout' };
+
+/** Response codes of RFC 9051 §7.1 and RFC 5530 (with their arguments when they take any). */
+export type ResponseCode = string;
+
+/** Thrown by a command to answer NO or BAD with a response code (DESIGN.md: one closed error hierarchy). */
+export class ImapError extends Error {
+  constructor(
+    readonly status: 'NO' | 'BAD',
+    readonly code: ResponseCode | null,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ImapError';
+  }
+}
+
+/** What a command may do to the session and its connection. */
+export interface CommandContext {
+  readonly store: Store;
+  readonly limits: Limits;
+  readonly state: SessionState;
+  setState(state: SessionState): void;
+  /** Extensions turned on by ENABLE (upper-cased), e.g. IMAP4REV2, UTF8=ACCEPT, CONDSTORE. */
+  readonly enabled: ReadonlySet<string>;
+  /** True on TLS (implicit or after STARTTLS). */
+  readonly secure: boolean;
+  /** Mailbox name as the client sent it -> UTF-8 name (modified UTF-7 decoded unless UTF-8 is enabled). */
+  decodeMailboxName(raw: string): string;
+  /** UTF-8 name -> what this client expects on the wire. */
+  encodeMailboxName(name: string): string;
+  /** Untagged response: `* <parts joined by spaces>`. */
+  untagged(...parts: ImapData[]): Promise<void>;
+  /** Continuation request `+ text` (for AUTHENTICATE, IDLE). */
+  continuation(text: string): Promise<void>;
+  /** Reads one raw line from the client (AUTHENTICATE responses, IDLE's DONE); null at EOF. */
+  readLine(): Promise<string | null>;
+}
+
+/** What `run` may return: the text (and code) of the tagged OK. Failures throw ImapError. */
+export interface CommandResult {
+  readonly code?: ResponseCode;
+  readonly text?: string;
+}
+
+export interface CommandModule<N extends CommandName = CommandName> {
+  readonly names: readonly N[];
+  readonly states: readonly StateKind[];
+  /** RFC 9051 §7.5.1: no EXPUNGE may be sent while such a command runs, or right after it. */
+  readonly usesSequenceNumbers: (cmd: Extract<Command, { name: N }>) => boolean;
+  /** Capabilities this module adds to CAPABILITY. */
+  readonly capabilities?: readonly string[];
+  run(cmd: Extract<Command, { name: N }>, ctx: CommandContext): Promise<CommandResult | void>;
+}

@@ -1,0 +1,37 @@
+// Every size cap and timeout of the IMAP layer, with why that number (DESIGN.md rule 3).
+export interface Limits {
+  /** Longest command line without its literals. RFC 9051 §4 sets no limit; RFC 7162 §4 asks servers to
+   *  accept at least 8192 octets. 64 KiB holds a huge UID set from a client that syncs a big mailbox. */
+  readonly maxLineBytes: number;
+  /** Largest APPEND literal (also advertised as APPENDLIMIT). 50 MiB: above what any mail relay takes. */
+  readonly maxMessageBytes: number;
+  /** Largest non-APPEND literal (a password, a search string): small, because it is held in memory. */
+  readonly maxSmallLiteralBytes: number;
+  /** Sum of all literals of one command except APPEND's message. */
+  readonly maxCommandBytes: number;
+  /** Deepest parenthesis nesting in a command (SEARCH keys, FETCH lists). */
+  readonly maxNesting: number;
+  /** Commands read ahead of the one running; past this the socket is paused (back-pressure). */
+  readonly maxPipelined: number;
+  /** Bytes queued for a slow reader before we stop producing more. */
+  readonly maxOutputBufferBytes: number;
+  /** RFC 9051 §5.4: at least 30 minutes of inactivity once authenticated. */
+  readonly idleTimeoutAuthenticatedMs: number;
+  /** Before login a silent peer is dropped sooner. */
+  readonly idleTimeoutUnauthenticatedMs: number;
+  /** Failed LOGIN/AUTHENTICATE tries before the connection is closed. */
+  readonly maxAuthFailures: number;
+}
+
+export const defaultLimits: Limits = {
+  maxLineBytes: 64 * 1024,
+  maxMessageBytes: 50 * 1024 * 1024,
+  maxSmallLiteralBytes: 64 * 1024,
+  maxCommandBytes: 1024 * 1024,
+  maxNesting: 64,
+  maxPipelined: 64,
+  maxOutputBufferBytes: 4 * 1024 * 1024,
+  idleTimeoutAuthenticatedMs: 30 * 60 * 1000,
+  idleTimeoutUnauthenticatedMs: 60 * 1000,
+  maxAuthFailures: 3,
+};

@@ -1,0 +1,27 @@
+// Values the response writer can send (RFC 9051 §4). Strings are sent quoted when they can be
+// and as literals otherwise (CR, LF, NUL, 8-bit text when UTF-8 is not enabled, or long values);
+// Atom is sent as it is; Literal always as a literal; null as NIL; arrays as parenthesized lists.
+import type { Readable } from 'node:stream';
+
+export class Atom {
+  constructor(readonly value: string) {}
+}
+
+export class Literal {
+  /** binary: send as ~{n} (RFC 3516 §4.2), for BINARY[] content with NULs. */
+  constructor(
+    readonly bytes: Buffer,
+    readonly binary = false,
+  ) {}
+}
+
+/** A literal whose bytes come from a stream (large bodies): size known ahead, bytes streamed with back-pressure. */
+export class StreamLiteral {
+  constructor(
+    readonly size: number,
+    readonly open: () => Readable,
+    readonly binary = false,
+  ) {}
+}
+
+export type ImapData = null | number | string | Atom | Literal | StreamLiteral | readonly ImapData[];

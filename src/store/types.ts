@@ -1,0 +1,178 @@
+// The Store interface (DESIGN.md "The store interface"). The protocol layers (IMAP, POP3, LMTP) see
+// mail only through this; every implementation passes test/store/conformance.ts. Async everywhere,
+// even where SQLite answers synchronously, so that PostgreSQL fits the same shape.
+import type { MessageSummary } from '../mime/types.js';
+
+export type SpecialUse = '\\Drafts' | '\\Sent' | '\\Trash' | '\\Junk' | '\\Archive' | '\\All' | '\\Flagged';
+
+export interface Account {
+  readonly id: number;
+  readonly login: string;
+}
+
+export interface AccountWithCredentials extends Account {
+  /** Encoded password hash (src/auth/password.ts), never the password. */
+  readonly passwordHash: string;
+}
+
+export interface Mailbox {
+  readonly id: number;
+  readonly accountId: number;
+  /** Full name in UTF-8 with "/" as the hierarchy delimiter; the inbox is always exactly "INBOX". */
+  readonly name: string;
+  readonly uidValidity: number;
+  readonly uidNext: number;
+  readonly highestModseq: number;
+  readonly specialUse: SpecialUse | null;
+  /** Stable id for OBJECTID MAILBOXID (RFC 8474). */
+  readonly mailboxId: string;
+}
+
+/** Per-message metadata: what SELECT, FETCH FLAGS and the session views need. No summary, no bytes. */
+export interface MessageMeta {
+  readonly uid: number;
+  readonly modseq: number;
+  /** System flags (\Seen \Answered \Flagged \Deleted \Draft) and keywords, as stored (case kept). */
+  readonly flags: readonly string[];
+  /** INTERNALDATE, ms since the epoch. */
+  readonly internalDate: number;
+  /** SAVEDATE (RFC 8514), ms since the epoch. */
+  readonly saveDate: number;
+  readonly size: number;
+  /** sha256 hex of the bytes; also the blob's key. */
+  readonly blobId: string;
+  readonly emailId: string;
+  readonly threadId: string;
+}
+
+export interface MailboxStatus {
+  readonly messages: number;
+  readonly unseen: number;
+  readonly deleted: number;
+  /** Sum of message sizes (STATUS=SIZE, RFC 8438). */
+  readonly size: number;
+  readonly recent: number;
+  readonly uidNext: number;
+  readonly uidValidity: number;
+  readonly highestModseq: number;
+}
+
+/** Everything that happened in a mailbox after some MODSEQ: the one call behind IDLE, NOOP,
+ *  other sessions' updates, CONDSTORE and QRESYNC. */
+export interface MailboxChanges {
+  readonly highestModseq: number;
+  /** UIDs expunged with a MODSEQ above the one asked for, ascending. */
+  readonly expunged: readonly number[];
+  /** Messages added, or whose flags changed, with a MODSEQ above the one asked for, ascending by UID. */
+  readonly changed: readonly MessageMeta[];
+}
+
+export interface AppendInput {
+  readonly bytes: Buffer;
+  readonly flags: readonly string[];
+  /** ms since the epoch; now when absent */
+  readonly internalDate?: number;
+}
+
+export interface AppendResult {
+  readonly uidValidity: number;
+  readonly uid: number;
+  readonly modseq: number;
+}
+
+export interface CopyResult {
+  readonly uidValidity: number;
+  /** [source UID, new UID] in ascending source order. */
+  readonly mapping: ReadonlyArray<readonly [number, number]>;
+}
+
+export interface StoreFlagsResult {
+  /** Messages whose flags changed (with their new MODSEQ and flags). */
+  readonly updated: readonly MessageMeta[];
+  /** UIDs left alone because their MODSEQ was above unchangedSince (RFC 7162 [MODIFIED]). */
+  readonly modified: readonly number[];
+}
+
+/** Why a store operation was refused. The IMAP layer maps each code to a response code. */
+export type StoreErrorCode = 'NONEXISTENT' | 'ALREADYEXISTS' | 'INUSE' | 'CANNOT' | 'OVERQUOTA' | 'LIMIT' | 'TOOBIG';
+
+export class StoreError extends Error {
+  constructor(
+    readonly code: StoreErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}
+
+/** Called with (mailboxId, highestModseq) after every committed change to a mailbox. */
+export type ChangeListener = (mailboxId: number, modseq: number) => void;
+
+export interface Store {
+  // --- accounts ---
+  /** Creates the account with INBOX, Drafts, Sent, Trash, Junk, Archive (special-use set, all subscribed). */
+  createAccount(login: string, passwordHash: string): Promise<Account>;
+  findAccount(login: string): Promise<AccountWithCredentials | null>;
+  setPasswordHash(login: string, passwordHash: string): Promise<void>;
+  /** Deletes the account, its mailboxes and messages; false when there was none. */
+  deleteAccount(login: string): Promise<boolean>;
+  listAccounts(): Promise<Account[]>;
+
+  // --- mailboxes ---
+  /** All mailboxes of the account, ordered by name. */
+  listMailboxes(accountId: number): Promise<Mailbox[]>;
+  /** By full name; "INBOX" matches case-insensitively (RFC 9051 §5.1). */
+  getMailbox(accountId: number, name: string): Promise<Mailbox | null>;
+  /** Fails with ALREADYEXISTS. Does not create parents (the IMAP layer does, RFC 9051 §6.3.4). */
+  createMailbox(accountId: number, name: string, specialUse?: SpecialUse | null): Promise<Mailbox>;
+  /** Deletes the mailbox and its messages (expunge log kept only until the mailbox goes). NONEXISTENT when missing. */
+  deleteMailbox(accountId: number, name: string): Promise<void>;
+  /** Renames the mailbox and every mailbox below it ("a" -> "b" renames "a/x" to "b/x"), keeping UIDVALIDITY.
+   *  Renaming INBOX moves its messages into a new mailbox and leaves INBOX empty (RFC 9051 §6.3.6). */
+  renameMailbox(accountId: number, from: string, to: string): Promise<void>;
+  /** Subscriptions are names, kept even for mailboxes that do not exist (RFC 9051 §6.3.7). */
+  setSubscribed(accountId: number, name: string, subscribed: boolean): Promise<void>;
+  listSubscriptions(accountId: number): Promise<string[]>;
+  mailboxStatus(mailboxId: number): Promise<MailboxStatus>;
+  /** The mailbox as it is now (fresh uidNext/highestModseq), or null if it was deleted. */
+  getMailboxById(mailboxId: number): Promise<Mailbox | null>;
+
+  // --- messages ---
+  /** Durable before it resolves: bytes fsynced (file and directory), then the metadata committed. */
+  appendMessage(mailboxId: number, input: AppendInput): Promise<AppendResult>;
+  /** Every message, ascending by UID. */
+  listMessages(mailboxId: number): Promise<MessageMeta[]>;
+  changesSince(mailboxId: number, modseq: number): Promise<MailboxChanges>;
+  /** The stored parsed summaries of these messages (never re-reads message files). */
+  getSummaries(mailboxId: number, uids: readonly number[]): Promise<Map<number, MessageSummary>>;
+  /** Decoded text of the body parts (text/* after transfer and charset decoding), for SEARCH BODY/TEXT. */
+  getBodyText(blobId: string): Promise<string>;
+  /** The message bytes [start, end) (whole message when omitted). */
+  readMessage(blobId: string, start?: number, end?: number): Promise<Buffer>;
+  /** A stream of the message bytes [start, end) for large bodies. */
+  streamMessage(blobId: string, start?: number, end?: number): NodeJS.ReadableStream;
+  /** Changes flags of the given UIDs (absent UIDs are ignored). Each changed message gets a new MODSEQ.
+   *  With unchangedSince, messages whose MODSEQ is higher are left alone and reported (RFC 7162 §3.2). */
+  storeFlags(
+    mailboxId: number,
+    uids: readonly number[],
+    operation: 'replace' | 'add' | 'remove',
+    flags: readonly string[],
+    unchangedSince?: number,
+  ): Promise<StoreFlagsResult>;
+  /** Copies without writing bytes (the blob gains a reference). */
+  copyMessages(fromMailboxId: number, uids: readonly number[], toMailboxId: number): Promise<CopyResult>;
+  /** Copy then expunge in the source, in one transaction (RFC 6851). */
+  moveMessages(fromMailboxId: number, uids: readonly number[], toMailboxId: number): Promise<CopyResult>;
+  /** Expunges messages flagged \Deleted (only among `uids` when given). Returns the expunged UIDs, ascending. */
+  expunge(mailboxId: number, uids?: readonly number[]): Promise<number[]>;
+  /** \Recent (IMAP4rev1 only): the first session to claim a message sees it as recent. Returns the
+   *  lowest UID that is recent for this caller; every UID from there up to uidNext-1 is now claimed. */
+  claimRecent(mailboxId: number): Promise<number>;
+
+  // --- change notification (DESIGN.md "Sessions see changes through the store") ---
+  onChange(listener: ChangeListener): () => void;
+
+  close(): Promise<void>;
+}
