@@ -176,3 +176,7 @@ export interface Store {
 
   close(): Promise<void>;
 }
+
+/** Turns raw bytes into what is stored with a message at delivery (src/mime/analyze.ts). Injected
+ *  into store implementations so that the store layer does not depend on the MIME parser. */
+export type MessageAnalyzer = (bytes: Buffer) => { readonly summary: MessageSummary; readonly bodyText: string };
