@@ -1,0 +1,66 @@
+// Parsed TOML (or any plain object, in tests) -> a validated Config with defaults filled in.
+import { isAbsolute, resolve } from 'node:path';
+import { defaultConfig, DEFAULT_DATA_DIR } from './defaults.js';
+import { readLimits } from './limits.js';
+import { parseListenAddress } from './listen.js';
+import { isTable, show, TableReader } from './reader.js';
+import { ConfigError, logLevels, plaintextAuthValues, type Config } from './types.js';
+
+const LISTEN_EXAMPLE = '(e.g. "127.0.0.1:1143" or "[::1]:1143")';
+
+function checkListen(item: string): string | null {
+  return parseListenAddress(item) === null ? `${show(item)} is not host:port ${LISTEN_EXAMPLE}` : null;
+}
+
+export interface FromObjectOptions {
+  /** Relative paths (data_dir, tls.cert, tls.key) are resolved against this; cwd by default. */
+  readonly baseDir?: string;
+}
+
+/**
+ * @param source names the file in messages ("postkeep.toml"); omitted for objects built in code.
+ */
+export function configFromObject(obj: unknown, source?: string, options: FromObjectOptions = {}): Config {
+  if (!isTable(obj)) throw new ConfigError(`${source ?? 'configuration'}: expected a table of settings, got ${show(obj)}`);
+  const baseDir = options.baseDir ?? process.cwd();
+  const path = (p: string): string => (isAbsolute(p) ? p : resolve(baseDir, p));
+  const top = new TableReader(obj, '', source);
+  top.checkKeys(['data_dir', 'imap', 'tls', 'store', 'log']);
+  const defaults = defaultConfig(path(DEFAULT_DATA_DIR));
+
+  const imap = top.table_('imap');
+  imap.checkKeys(['listen', 'listen_tls', 'plaintext_auth', 'limits']);
+  const listen = imap.stringArray('listen', defaults.imap.listen, checkListen);
+  const listenTls = imap.stringArray('listen_tls', defaults.imap.listenTls, checkListen);
+  if (listen.length === 0 && listenTls.length === 0) {
+    imap.fail('imap', 'listen and listen_tls are both empty, so nothing would accept connections');
+  }
+
+  const tls = top.table_('tls');
+  tls.checkKeys(['cert', 'key']);
+  const cert = tls.optionalString('cert');
+  const key = tls.optionalString('key');
+  if ((cert === null) !== (key === null)) {
+    tls.fail('tls', `cert and key must be set together (${cert === null ? 'key' : 'cert'} is set, ${cert === null ? 'cert' : 'key'} is not)`);
+  }
+
+  const store = top.table_('store');
+  store.checkKeys(['kind']);
+  const kind = store.oneOf('kind', ['sqlite'] as const, 'sqlite');
+
+  const log = top.table_('log');
+  log.checkKeys(['level']);
+
+  return {
+    dataDir: path(top.string('data_dir', DEFAULT_DATA_DIR)),
+    imap: {
+      listen,
+      listenTls,
+      plaintextAuth: imap.oneOf('plaintext_auth', plaintextAuthValues, defaults.imap.plaintextAuth),
+      limits: readLimits(imap.table_('limits')),
+    },
+    tls: { cert: cert === null ? null : path(cert), key: key === null ? null : path(key) },
+    store: { kind, url: null },
+    log: { level: log.oneOf('level', logLevels, defaults.log.level) },
+  };
+}

@@ -1,0 +1,42 @@
+// The configuration as the rest of the server sees it: validated, defaults filled in, paths absolute.
+import type { Limits } from '../imap/limits.js';
+
+export type PlaintextAuth = 'always' | 'loopback' | 'never';
+export const plaintextAuthValues: readonly PlaintextAuth[] = ['always', 'loopback', 'never'];
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+export const logLevels: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
+
+export interface Config {
+  /** Absolute; where the store and the generated certificate live. */
+  readonly dataDir: string;
+  readonly imap: {
+    /** "host:port" or "[v6]:port"; plain IMAP (STARTTLS offered). */
+    readonly listen: readonly string[];
+    /** Implicit TLS (IMAPS, RFC 8314). */
+    readonly listenTls: readonly string[];
+    /** Whether LOGIN/PLAIN may be used on a connection that is not encrypted. */
+    readonly plaintextAuth: PlaintextAuth;
+    readonly limits: Limits;
+  };
+  readonly tls: {
+    /** Absolute paths, both set or both null (null: a self-signed certificate in dataDir/tls). */
+    readonly cert: string | null;
+    readonly key: string | null;
+  };
+  readonly store: {
+    readonly kind: 'sqlite';
+    readonly url: string | null;
+  };
+  readonly log: {
+    readonly level: LogLevel;
+  };
+}
+
+/** A configuration mistake, with a message meant for the person who wrote the file. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}

@@ -1,0 +1,106 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ConfigError, configFromObject, loadConfig, parseListenAddress } from '../../src/config/index.js';
+import { defaultLimits } from '../../src/imap/limits.js';
+
+function fails(obj: unknown, message: string, source?: string): void {
+  assert.throws(
+    () => configFromObject(obj, source),
+    (err: unknown) => err instanceof ConfigError && (assert.equal(err.message, message), true),
+  );
+}
+
+test('an empty object gives the defaults', () => {
+  const config = configFromObject({});
+  assert.equal(config.dataDir, resolve(process.cwd(), 'data'));
+  assert.deepEqual(config.imap.listen, ['127.0.0.1:1143']);
+  assert.deepEqual(config.imap.listenTls, ['127.0.0.1:1993']);
+  assert.equal(config.imap.plaintextAuth, 'loopback');
+  assert.deepEqual(config.imap.limits, defaultLimits);
+  assert.deepEqual(config.tls, { cert: null, key: null });
+  assert.deepEqual(config.store, { kind: 'sqlite', url: null });
+  assert.equal(config.log.level, 'info');
+  assert.deepEqual(loadConfig(null), config);
+});
+
+test('partial objects keep the other defaults', () => {
+  const config = configFromObject({ imap: { listen: ['[::1]:0'], limits: { max_message_bytes: 1048576 } }, log: { level: 'debug' } });
+  assert.deepEqual(config.imap.listen, ['[::1]:0']);
+  assert.deepEqual(config.imap.listenTls, ['127.0.0.1:1993']);
+  assert.equal(config.imap.limits.maxMessageBytes, 1048576);
+  assert.equal(config.imap.limits.maxLineBytes, defaultLimits.maxLineBytes);
+  assert.equal(config.log.level, 'debug');
+});
+
+test('unknown keys are named with the allowed ones', () => {
+  fails({ imap: { lisen: [] } }, 'Unknown key imap.lisen in postkeep.toml; allowed: listen, listen_tls, plaintext_auth, limits', 'postkeep.toml');
+  fails({ datadir: 'x' }, 'Unknown key datadir; allowed: data_dir, imap, tls, store, log');
+  fails(
+    { imap: { limits: { max_line: 1 } } },
+    'Unknown key imap.limits.max_line; allowed: max_line_bytes, max_message_bytes, max_small_literal_bytes, max_command_bytes, ' +
+      'max_nesting, max_pipelined, max_output_buffer_bytes, idle_timeout_authenticated_ms, idle_timeout_unauthenticated_ms, max_auth_failures',
+  );
+  fails({ tls: { certificate: 'a' } }, 'Unknown key tls.certificate; allowed: cert, key');
+  fails({ store: { url: 'x' } }, 'Unknown key store.url; allowed: kind');
+  fails({ log: { lvl: 'x' } }, 'Unknown key log.lvl; allowed: level');
+});
+
+test('bad values are named with what is allowed', () => {
+  fails({ imap: { listen: ['localhost'] } }, 'imap.listen[0]: "localhost" is not host:port (e.g. "127.0.0.1:1143" or "[::1]:1143")');
+  fails(
+    { imap: { listen_tls: ['0.0.0.0:993', '::1:993'] } },
+    'postkeep.toml: imap.listen_tls[1]: "::1:993" is not host:port (e.g. "127.0.0.1:1143" or "[::1]:1143")',
+    'postkeep.toml',
+  );
+  fails({ imap: { listen: ['127.0.0.1:65536'] } }, 'imap.listen[0]: "127.0.0.1:65536" is not host:port (e.g. "127.0.0.1:1143" or "[::1]:1143")');
+  fails({ imap: { listen: '127.0.0.1:143' } }, 'imap.listen: expected an array of strings, got "127.0.0.1:143"');
+  fails({ imap: { listen: [143] } }, 'imap.listen[0]: expected a string, got 143');
+  fails({ imap: { listen: [], listen_tls: [] } }, 'imap: listen and listen_tls are both empty, so nothing would accept connections');
+  fails({ imap: { plaintext_auth: 'yes' } }, 'imap.plaintext_auth: "yes" is not one of "always", "loopback", "never"');
+  fails({ imap: 'x' }, 'imap: expected a table ([imap]), got "x"');
+  fails({ data_dir: '' }, 'data_dir: expected a non-empty string, got ""');
+  fails({ data_dir: 5 }, 'data_dir: expected a non-empty string, got 5');
+  fails({ tls: { cert: 'a.pem' } }, 'tls: cert and key must be set together (cert is set, key is not)');
+  fails({ tls: { key: 'a.pem' } }, 'tls: cert and key must be set together (key is set, cert is not)');
+  fails({ store: { kind: 'postgres' } }, 'store.kind: "postgres" is not one of "sqlite"');
+  fails({ log: { level: 'loud' } }, 'log.level: "loud" is not one of "fatal", "error", "warn", "info", "debug", "trace"');
+  fails({ imap: { limits: { max_nesting: 1.5 } } }, 'imap.limits.max_nesting: expected a whole number, got 1.5');
+  fails(
+    { imap: { limits: { idle_timeout_authenticated_ms: 60000 } } },
+    'imap.limits.idle_timeout_authenticated_ms: 60000 is below the minimum 1800000 (RFC 9051 §5.4: at least 30 minutes)',
+  );
+  fails(
+    { imap: { limits: { max_line_bytes: 1000 } } },
+    'imap.limits.max_line_bytes: 1000 is below the minimum 8192 (RFC 7162 §4 asks servers to accept command lines of 8192 octets)',
+  );
+  fails([], 'configuration: expected a table of settings, got an array');
+});
+
+test('listen addresses', () => {
+  assert.deepEqual(parseListenAddress('127.0.0.1:1143'), { host: '127.0.0.1', port: 1143 });
+  assert.deepEqual(parseListenAddress('[::]:993'), { host: '::', port: 993 });
+  assert.deepEqual(parseListenAddress('mail.example.org:0'), { host: 'mail.example.org', port: 0 });
+  for (const bad of ['localhost', ':143', '[::1]', '[x]:1', 'a b:1', '1.2.3.4:-1', '1.2.3.4:123456']) {
+    assert.equal(parseListenAddress(bad), null, bad);
+  }
+});
+
+test('files: relative paths are relative to the file, errors name the file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'postkeep-config-'));
+  const file = join(dir, 'postkeep.toml');
+  writeFileSync(file, 'data_dir = "mail"\n[tls]\ncert = "c.pem"\nkey = "/etc/k.pem"\n[imap]\nlisten = ["0.0.0.0:143"]\n');
+  const config = loadConfig(file);
+  assert.equal(config.dataDir, join(dir, 'mail'));
+  assert.deepEqual(config.tls, { cert: join(dir, 'c.pem'), key: '/etc/k.pem' });
+  assert.deepEqual(config.imap.listen, ['0.0.0.0:143']);
+
+  writeFileSync(file, '[imap]\nlisen = []\n');
+  assert.throws(() => loadConfig(file), { name: 'ConfigError', message: `Unknown key imap.lisen in ${file}; allowed: listen, listen_tls, plaintext_auth, limits` });
+  writeFileSync(file, 'data_dir = \n');
+  assert.throws(() => loadConfig(file), { name: 'ConfigError', message: `${file}: invalid TOML at line 1, column 12: invalid value` });
+  const missing = join(dir, 'nope.toml');
+  assert.throws(() => loadConfig(missing), { name: 'ConfigError', message: `Config file ${missing} does not exist` });
+});
