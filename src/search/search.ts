@@ -1,0 +1,65 @@
+// SEARCH evaluation (RFC 9051 §6.4.4): metadata keys first, then summaries (one batched load for
+// the messages still undecided), then body texts only for the messages still undecided after that.
+import type { SearchKey } from '../imap/wire/ast.js';
+import { Candidate } from './candidate.js';
+import { compileKey, type Predicate } from './compile.js';
+import { keyNeeds } from './needs.js';
+import type { SearchContext } from './types.js';
+
+/** UIDs per loadSummaries call, so one huge mailbox is not one huge query. */
+const SUMMARY_BATCH = 1000;
+/** Body texts read at once. */
+const BODY_CONCURRENCY = 4;
+
+/** The UIDs of the messages that match `key`, ascending. */
+export async function searchMessages(key: SearchKey, ctx: SearchContext): Promise<number[]> {
+  const last = ctx.messages[ctx.messages.length - 1];
+  let highestUid = 0;
+  for (const m of ctx.messages) highestUid = Math.max(highestUid, m.meta.uid);
+  const predicate = compileKey(key, {
+    lastMsn: last?.msn ?? 0,
+    highestUid,
+    savedResult: ctx.savedResult,
+    now: ctx.now,
+  });
+  const needs = keyNeeds(key);
+
+  const matched: number[] = [];
+  let pending = judge(ctx.messages.map((m) => new Candidate(m)), predicate, matched);
+
+  if (pending.length > 0 && needs.summary) {
+    for (let i = 0; i < pending.length; i += SUMMARY_BATCH) {
+      const batch = pending.slice(i, i + SUMMARY_BATCH);
+      const summaries = await ctx.loadSummaries(batch.map((c) => c.msg.meta.uid));
+      for (const c of batch) c.summary = summaries.get(c.msg.meta.uid) ?? null;
+    }
+    pending = judge(pending, predicate, matched);
+  }
+
+  if (pending.length > 0 && needs.body) {
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      for (let c = pending[next++]; c !== undefined; c = pending[next++]) {
+        c.summary ??= null; // only when no key needed it
+        c.body = await ctx.loadBodyText(c.msg.meta);
+        // Everything is loaded now, so the verdict is known; anything else is treated as no match.
+        if (predicate(c) === true) matched.push(c.msg.meta.uid);
+        c.releaseBody();
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(BODY_CONCURRENCY, pending.length) }, worker));
+  }
+
+  return matched.sort((a, b) => a - b);
+}
+
+/** Adds the matches to `matched` and returns the candidates that cannot be decided yet. */
+function judge(candidates: readonly Candidate[], predicate: Predicate, matched: number[]): Candidate[] {
+  const pending: Candidate[] = [];
+  for (const c of candidates) {
+    const v = predicate(c);
+    if (v === true) matched.push(c.msg.meta.uid);
+    else if (v === undefined) pending.push(c);
+  }
+  return pending;
+}

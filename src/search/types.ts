@@ -1,0 +1,25 @@
+// What SEARCH evaluates against (RFC 9051 §6.4.4): the selected view plus lazy loaders, so that
+// summaries and body texts are read only when a key needs them and only for remaining candidates.
+import type { MessageMeta } from '../store/types.js';
+import type { MessageSummary } from '../mime/types.js';
+
+export interface SearchMessage {
+  readonly msn: number;
+  readonly meta: MessageMeta;
+  /** \Recent for this session (IMAP4rev1 only; always false under IMAP4rev2). */
+  readonly recent: boolean;
+}
+
+export interface SearchContext {
+  /** The selected view, ascending by msn. */
+  readonly messages: readonly SearchMessage[];
+  /** Batched; called only when a key needs headers or the Date: header. A UID missing from the
+   *  answer is treated as a message without header fields. */
+  loadSummaries(uids: readonly number[]): Promise<Map<number, MessageSummary>>;
+  /** Decoded text of the body parts; called only for BODY/TEXT keys, per remaining candidate. */
+  loadBodyText(meta: MessageMeta): Promise<string>;
+  /** SEARCHRES "$" (RFC 5182): UIDs of the saved result, or null when none was saved. */
+  readonly savedResult: readonly number[] | null;
+  /** Current time in ms, for OLDER/YOUNGER (RFC 5032). */
+  readonly now: number;
+}
