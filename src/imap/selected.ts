@@ -1,0 +1,279 @@
+// The selected-mailbox view (DESIGN.md "Sessions see changes through the store"): a pure module,
+// no sockets. It owns MSN <-> UID for one session, queues what the store reports, and turns the
+// queue into untagged responses only when the session says it may talk (RFC 9051 §7.5.1).
+import type { Mailbox, MailboxChanges, MessageMeta } from '../store/types.js';
+import type { SequenceSet } from './wire/ast.js';
+import { Atom, type ImapData } from './wire/data.js';
+import { ImapError } from './commands/types.js';
+
+export interface ViewOptions {
+  readonly readOnly: boolean;
+  /** MODSEQ of the mailbox read before the message list (changes after it are pulled later). */
+  readonly highestModseq: number;
+  /** Lowest UID that is \Recent for this session (IMAP4rev1); Infinity for none. */
+  readonly recentFrom: number;
+}
+
+export interface FlushOptions {
+  /** False while (or right after) a command that uses sequence numbers runs: RFC 9051 §7.5.1. */
+  readonly allowExpunge: boolean;
+  /** IMAP4rev2: no RECENT response (RFC 9051 Appendix E). */
+  readonly rev2: boolean;
+}
+
+/** One untagged response, as the parts after "* ". */
+export type Untagged = readonly ImapData[];
+
+/** Formats flags as atoms for FLAGS (...) lists. */
+export function flagList(flags: readonly string[]): ImapData[] {
+  return flags.map((f) => new Atom(f));
+}
+
+export class SelectedView {
+  readonly mailbox: Mailbox;
+  readonly readOnly: boolean;
+  /** UIDs in MSN order (MSN = index + 1), ascending. */
+  private uids: number[];
+  private readonly metas = new Map<number, MessageMeta>();
+  private readonly recent = new Set<number>();
+  /** The MODSEQ up to which store changes have been pulled into this view (shown or queued). */
+  private pulledModseq: number;
+  // Queued updates, not yet sent.
+  private readonly pendingExpunge = new Set<number>();
+  private readonly pendingAdd: MessageMeta[] = [];
+  private readonly pendingFlags = new Set<number>();
+
+  constructor(mailbox: Mailbox, messages: readonly MessageMeta[], options: ViewOptions) {
+    this.mailbox = mailbox;
+    this.readOnly = options.readOnly;
+    this.pulledModseq = options.highestModseq;
+    this.uids = messages.map((m) => m.uid);
+    for (const m of messages) {
+      this.metas.set(m.uid, m);
+      if (m.uid >= options.recentFrom) this.recent.add(m.uid);
+    }
+  }
+
+  /** Messages the client knows of (EXISTS as last shown). */
+  get count(): number {
+    return this.uids.length;
+  }
+  /** What to ask the store for: changesSince(this). */
+  get modseq(): number {
+    return this.pulledModseq;
+  }
+  get recentCount(): number {
+    let n = 0;
+    for (const uid of this.uids) if (this.recent.has(uid)) n++;
+    return n;
+  }
+  get highestUid(): number {
+    return this.uids[this.uids.length - 1] ?? 0;
+  }
+  /** True when something waits to be sent. */
+  get hasPending(): boolean {
+    return this.pendingExpunge.size > 0 || this.pendingAdd.length > 0 || this.pendingFlags.size > 0;
+  }
+
+  uidAt(msn: number): number | undefined {
+    return this.uids[msn - 1];
+  }
+  meta(uid: number): MessageMeta | undefined {
+    return this.metas.get(uid);
+  }
+  isRecent(uid: number): boolean {
+    return this.recent.has(uid);
+  }
+  /** Expunged in the store but still numbered for this client. */
+  isExpunged(uid: number): boolean {
+    return this.pendingExpunge.has(uid);
+  }
+
+  /** MSN of a UID the client knows of, or 0. Binary search: UIDs ascend. */
+  msnOf(uid: number): number {
+    let lo = 0;
+    let hi = this.uids.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = this.uids[mid] as number;
+      if (v === uid) return mid + 1;
+      if (v < uid) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return 0;
+  }
+
+  /** Every message as the client numbers it, for SEARCH and FETCH. */
+  messages(): { msn: number; meta: MessageMeta; recent: boolean }[] {
+    return this.uids.map((uid, i) => ({ msn: i + 1, meta: this.metas.get(uid) as MessageMeta, recent: this.recent.has(uid) }));
+  }
+
+  /**
+   * The UIDs (ascending, unique) a sequence set names. MSN `*` is the count, UID `*` the highest UID;
+   * a range is taken from its lower to its higher end (RFC 9051 §9 seq-range), so `5:*` with UIDs
+   * below 5 still names the highest (RFC 9051 §6.4.9). MSNs past the count are a client error.
+   */
+  resolve(set: SequenceSet, uid: boolean, saved: readonly number[] | null = null): number[] {
+    if (set.kind === 'saved') {
+      // RFC 5182: `$` is the saved result's UIDs, whatever form the command takes.
+      if (!saved) return [];
+      return saved.filter((u) => this.metas.has(u));
+    }
+    const picked = new Set<number>();
+    if (uid) {
+      const star = this.highestUid;
+      for (const r of set.ranges) {
+        const a = r.start === '*' ? star : r.start;
+        const b = r.end === '*' ? star : r.end;
+        const lo = Math.min(a, b);
+        const hi = Math.max(a, b);
+        if (this.uids.length === 0 || hi < (this.uids[0] as number) || lo > star) continue;
+        // Walk only the UIDs inside [lo, hi].
+        let i = this.lowerBound(lo);
+        for (; i < this.uids.length && (this.uids[i] as number) <= hi; i++) picked.add(this.uids[i] as number);
+      }
+    } else {
+      const count = this.uids.length;
+      for (const r of set.ranges) {
+        const a = r.start === '*' ? count : r.start;
+        const b = r.end === '*' ? count : r.end;
+        const lo = Math.min(a, b);
+        const hi = Math.max(a, b);
+        if (lo < 1 || hi > count) {
+          // RFC 9051 §9 seq-number: only numbers of existing messages; `*` in an empty mailbox too.
+          throw new ImapError('BAD', null, count === 0 ? 'No messages in this mailbox' : `Message sequence number out of range (1:${count})`);
+        }
+        for (let msn = lo; msn <= hi; msn++) picked.add(this.uids[msn - 1] as number);
+      }
+    }
+    return [...picked].sort((x, y) => x - y);
+  }
+
+  private lowerBound(value: number): number {
+    let lo = 0;
+    let hi = this.uids.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.uids[mid] as number) < value) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Queues what the store reports. Changes already known (own STORE, a repeated pull) are skipped. */
+  apply(changes: MailboxChanges): void {
+    for (const uid of changes.expunged) {
+      if (this.metas.has(uid)) {
+        this.pendingExpunge.add(uid);
+        this.pendingFlags.delete(uid);
+        continue;
+      }
+      // Added and gone again before the client heard of it: it never existed for this client.
+      const i = this.pendingAdd.findIndex((m) => m.uid === uid);
+      if (i >= 0) this.pendingAdd.splice(i, 1);
+    }
+    const expunged = new Set(changes.expunged);
+    for (const meta of changes.changed) {
+      if (expunged.has(meta.uid)) continue;
+      const known = this.metas.get(meta.uid);
+      if (known) {
+        if (this.pendingExpunge.has(meta.uid) || meta.modseq <= known.modseq) continue;
+        if (!sameFlags(known.flags, meta.flags)) this.pendingFlags.add(meta.uid);
+        this.metas.set(meta.uid, meta);
+        continue;
+      }
+      const lastPending = this.pendingAdd[this.pendingAdd.length - 1];
+      const i = this.pendingAdd.findIndex((m) => m.uid === meta.uid);
+      if (i >= 0) {
+        if (meta.modseq > (this.pendingAdd[i] as MessageMeta).modseq) this.pendingAdd[i] = meta;
+      } else if (meta.uid > this.highestUid && (!lastPending || meta.uid > lastPending.uid)) {
+        this.pendingAdd.push(meta); // UIDs only ascend (DESIGN.md rule 2)
+      } else if (meta.uid > this.highestUid) {
+        // Out of order within one answer: keep the queue sorted.
+        this.pendingAdd.push(meta);
+        this.pendingAdd.sort((x, y) => x.uid - y.uid);
+      }
+    }
+    if (changes.highestModseq > this.pulledModseq) this.pulledModseq = changes.highestModseq;
+  }
+
+  /** Marks queued new messages from this UID up as \Recent for this session (store.claimRecent). */
+  claimRecent(fromUid: number): void {
+    for (const m of this.pendingAdd) if (m.uid >= fromUid) this.recent.add(m.uid);
+  }
+  /** UIDs waiting to be announced (the session claims \Recent for them before flushing). */
+  get pendingNewCount(): number {
+    return this.pendingAdd.length;
+  }
+
+  /**
+   * The session's own flag changes (STORE, FETCH setting \Seen): taken in at once, so that the
+   * store's later report of the same MODSEQ is not echoed a second time.
+   */
+  noteOwnChanges(updated: readonly MessageMeta[]): void {
+    for (const meta of updated) {
+      const known = this.metas.get(meta.uid);
+      if (!known || meta.modseq < known.modseq) continue;
+      this.metas.set(meta.uid, meta);
+      this.pendingFlags.delete(meta.uid);
+    }
+  }
+
+  /**
+   * Untagged responses to send now, in order: EXPUNGE (highest MSN first, so every number is valid
+   * when the client reads it), EXISTS, RECENT (IMAP4rev1), then FETCH (UID FLAGS) for flag changes.
+   */
+  flush(options: FlushOptions): Untagged[] {
+    const out: Untagged[] = [];
+    const expungeHeld = !options.allowExpunge && this.pendingExpunge.size > 0;
+    if (options.allowExpunge && this.pendingExpunge.size > 0) {
+      const msns: number[] = [];
+      for (const uid of this.pendingExpunge) {
+        const msn = this.msnOf(uid);
+        if (msn > 0) msns.push(msn);
+        this.metas.delete(uid);
+        this.recent.delete(uid);
+      }
+      msns.sort((a, b) => b - a);
+      for (const msn of msns) out.push([msn, new Atom('EXPUNGE')]);
+      const gone = this.pendingExpunge;
+      this.uids = this.uids.filter((u) => !gone.has(u));
+      gone.clear();
+    }
+    // While an EXPUNGE is held, hold new messages too: the count would say something the client
+    // cannot square with the numbers it has (the brief's conservative reading of RFC 9051 §7.5.1).
+    if (!expungeHeld && this.pendingAdd.length > 0) {
+      for (const m of this.pendingAdd) {
+        this.uids.push(m.uid);
+        this.metas.set(m.uid, m);
+      }
+      this.pendingAdd.length = 0;
+      out.push([this.uids.length, new Atom('EXISTS')]);
+      if (!options.rev2) out.push([this.recentCount, new Atom('RECENT')]);
+    }
+    if (this.pendingFlags.size > 0) {
+      const uids = [...this.pendingFlags].sort((a, b) => a - b);
+      this.pendingFlags.clear();
+      for (const uid of uids) {
+        const msn = this.msnOf(uid);
+        const meta = this.metas.get(uid);
+        if (msn === 0 || !meta) continue;
+        out.push(fetchFlags(msn, meta, this.recent.has(uid) && !options.rev2, true));
+      }
+    }
+    return out;
+  }
+}
+
+/** `* n FETCH (UID u FLAGS (...))` — unsolicited flag updates carry the UID (RFC 9051 §7.5.2). */
+export function fetchFlags(msn: number, meta: MessageMeta, recent: boolean, withUid: boolean): Untagged {
+  const flags = flagList(recent ? [...meta.flags, '\\Recent'] : meta.flags);
+  const items: ImapData[] = withUid ? [new Atom('UID'), meta.uid, new Atom('FLAGS'), flags] : [new Atom('FLAGS'), flags];
+  return [msn, new Atom('FETCH'), items];
+}
+
+function sameFlags(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const set = new Set(a.map((f) => f.toLowerCase()));
+  return b.every((f) => set.has(f.toLowerCase()));
+}
