@@ -1,0 +1,40 @@
+// One message's data for one FETCH response, loaded at most once however many items need it.
+import { Readable } from 'node:stream';
+import type { MessageSummary } from '../../mime/types.js';
+import type { FetchDeps, FetchTarget } from './types.js';
+
+export class MessageSource {
+  #summary: Promise<MessageSummary> | undefined;
+  #whole: Promise<Buffer> | undefined;
+
+  constructor(
+    readonly target: FetchTarget,
+    private readonly deps: FetchDeps,
+  ) {}
+
+  summary(): Promise<MessageSummary> {
+    this.#summary ??= this.deps.loadSummary(this.target.meta);
+    return this.#summary;
+  }
+
+  /** The whole message (BINARY decoding works on it with the summary's offsets). */
+  whole(): Promise<Buffer> {
+    this.#whole ??= this.deps.readMessage(this.target.meta.blobId);
+    return this.#whole;
+  }
+
+  /** Bytes [start, end): sliced from the whole message when it is already loaded. */
+  async range(start: number, end: number): Promise<Buffer> {
+    if (this.#whole !== undefined) return (await this.#whole).subarray(start, end);
+    if (start === 0 && end >= this.target.meta.size) return this.whole();
+    return this.deps.readMessage(this.target.meta.blobId, start, end);
+  }
+
+  /** A fresh stream of bytes [start, end) each time it is called (StreamLiteral.open). */
+  opener(start: number, end: number): () => Readable {
+    return () => {
+      const stream = this.deps.streamMessage(this.target.meta.blobId, start, end);
+      return stream instanceof Readable ? stream : new Readable().wrap(stream);
+    };
+  }
+}
