@@ -1,0 +1,231 @@
+// Message bytes as content-addressed files: <root>/ab/cd/<sha256hex>. A file at its final name is
+// always complete: it is written to a temp file in the same directory, fsynced, renamed into place,
+// and the directory fsynced (rule 1). Files are immutable; deletion is decided by the metadata store
+// (reference counts) and happens after its commit, so a crash leaves at worst an orphan file, which
+// collectOrphans() removes later, never a reference to a missing file.
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, openSync, closeSync, fsyncSync, unlinkSync } from 'node:fs';
+import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { StoreError } from '../types.js';
+
+const HEX64 = /^[0-9a-f]{64}$/;
+const TEMP_PREFIX = '.tmp-';
+
+export interface FileBlobOptions {
+  /** fsync files and directories (default true). Only tests turn this off, for speed. */
+  readonly fsync?: boolean;
+}
+
+export function sha256Hex(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+export class FileBlobStore {
+  private readonly fsync: boolean;
+  /** Directories known to exist (and to be durable), so a write costs no mkdir after the first. */
+  private readonly knownDirs = new Set<string>();
+
+  constructor(
+    readonly root: string,
+    options: FileBlobOptions = {},
+  ) {
+    this.fsync = options.fsync ?? true;
+    if (!existsSync(root)) {
+      mkdirSync(root, { recursive: true });
+      if (this.fsync) fsyncDirSync(join(root, '..'));
+    }
+    this.knownDirs.add(root);
+  }
+
+  /** The file of a blob; rejects anything that is not a sha256 hex id (no path tricks). */
+  pathFor(id: string): string {
+    if (!HEX64.test(id)) throw new StoreError('NONEXISTENT', `"${id}" is not a message blob id`);
+    return join(this.root, id.slice(0, 2), id.slice(2, 4), id);
+  }
+
+  exists(id: string): boolean {
+    return existsSync(this.pathFor(id));
+  }
+
+  /** Stores the bytes durably and returns their id. An existing file with the same hash is reused. */
+  async write(bytes: Buffer, knownId?: string): Promise<{ id: string; created: boolean }> {
+    const id = knownId ?? sha256Hex(bytes);
+    const path = this.pathFor(id);
+    const dir = join(this.root, id.slice(0, 2), id.slice(2, 4));
+    if (existsSync(path)) {
+      // Another writer may have renamed it in but not yet fsynced the directory entry.
+      if (this.fsync) await fsyncDir(dir);
+      return { id, created: false };
+    }
+    await this.ensureDir(id);
+    const temp = join(dir, `${TEMP_PREFIX}${id.slice(0, 16)}-${process.pid}-${randomBytes(6).toString('hex')}`);
+    const handle = await open(temp, 'wx', 0o600);
+    try {
+      try {
+        await handle.writeFile(bytes);
+        if (this.fsync) await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, path);
+    } catch (err) {
+      await unlink(temp).catch(() => undefined);
+      throw err;
+    }
+    if (this.fsync) await fsyncDir(dir);
+    return { id, created: true };
+  }
+
+  /** Bytes [start, end) of a blob, clamped to its size. */
+  async read(id: string, start = 0, end?: number): Promise<Buffer> {
+    const path = this.pathFor(id);
+    let handle;
+    try {
+      handle = await open(path, 'r');
+    } catch (err) {
+      throw missing(id, err);
+    }
+    try {
+      const size = (await handle.stat()).size;
+      const from = Math.max(0, Math.min(start, size));
+      const to = Math.max(from, Math.min(end ?? size, size));
+      const buffer = Buffer.allocUnsafe(to - from);
+      let done = 0;
+      while (done < buffer.length) {
+        const { bytesRead } = await handle.read(buffer, done, buffer.length - done, from + done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+      return done === buffer.length ? buffer : buffer.subarray(0, done);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** A stream of bytes [start, end). A missing blob shows up as an 'error' event (NONEXISTENT). */
+  stream(id: string, start = 0, end?: number): Readable {
+    const path = this.pathFor(id);
+    if (end !== undefined && end <= start) return Readable.from([], { objectMode: false });
+    async function* chunks(): AsyncGenerator<Buffer> {
+      let handle;
+      try {
+        handle = await open(path, 'r');
+      } catch (err) {
+        throw missing(id, err);
+      }
+      // The stream owns the handle from here and closes it when done or destroyed.
+      const file = handle.createReadStream(end === undefined ? { start } : { start, end: end - 1 });
+      try {
+        for await (const chunk of file) yield chunk as Buffer;
+      } finally {
+        file.destroy();
+      }
+    }
+    return Readable.from(chunks(), { objectMode: false });
+  }
+
+  /** Removes a blob file; only the metadata store calls this, while it holds its write lock and has
+   *  checked that no reference exists. Not-found is fine (already gone). */
+  removeSync(id: string): boolean {
+    try {
+      unlinkSync(this.pathFor(id));
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw err;
+    }
+  }
+
+  /** Every blob file, with its age, for consistency checks. Stale temp files (from a crash mid-write)
+   *  are reported separately. */
+  async listFiles(): Promise<{ blobs: Array<{ id: string; mtimeMs: number }>; temps: Array<{ path: string; mtimeMs: number }> }> {
+    const blobs: Array<{ id: string; mtimeMs: number }> = [];
+    const temps: Array<{ path: string; mtimeMs: number }> = [];
+    for (const a of await readdirOrEmpty(this.root)) {
+      if (!/^[0-9a-f]{2}$/.test(a)) continue;
+      for (const b of await readdirOrEmpty(join(this.root, a))) {
+        if (!/^[0-9a-f]{2}$/.test(b)) continue;
+        const dir = join(this.root, a, b);
+        for (const name of await readdirOrEmpty(dir)) {
+          const info = await stat(join(dir, name)).catch(() => null);
+          if (!info) continue;
+          if (name.startsWith(TEMP_PREFIX)) temps.push({ path: join(dir, name), mtimeMs: info.mtimeMs });
+          else if (HEX64.test(name)) blobs.push({ id: name, mtimeMs: info.mtimeMs });
+        }
+      }
+    }
+    return { blobs, temps };
+  }
+
+  /** Removes files that no message refers to. `removeIfOrphan` is supplied by the metadata store: it
+   *  checks for references and calls removeSync under its write lock, so that a concurrent append of
+   *  the same bytes cannot lose its file. Files younger than minAgeMs are left alone: an append may
+   *  have written one and not yet committed. Returns the ids removed. */
+  async collectOrphans(removeIfOrphan: (id: string) => boolean, minAgeMs = 60 * 60 * 1000): Promise<string[]> {
+    const { blobs, temps } = await this.listFiles();
+    const cutoff = Date.now() - minAgeMs;
+    const removed: string[] = [];
+    for (const blob of blobs) {
+      if (blob.mtimeMs <= cutoff && removeIfOrphan(blob.id)) removed.push(blob.id);
+    }
+    for (const temp of temps) {
+      if (temp.mtimeMs <= cutoff) await unlink(temp.path).catch(() => undefined);
+    }
+    return removed;
+  }
+
+  private async ensureDir(id: string): Promise<void> {
+    const first = join(this.root, id.slice(0, 2));
+    const second = join(first, id.slice(2, 4));
+    if (this.knownDirs.has(second)) return;
+    for (const [dir, parent] of [
+      [first, this.root],
+      [second, first],
+    ] as const) {
+      if (this.knownDirs.has(dir)) continue;
+      let created = true;
+      try {
+        await mkdir(dir);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        created = false;
+      }
+      // A new directory's entry lives in its parent: make it durable before a file depends on it.
+      if (created && this.fsync) await fsyncDir(parent);
+      this.knownDirs.add(dir);
+    }
+  }
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+function fsyncDirSync(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function readdirOrEmpty(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch {
+    return [];
+  }
+}
+
+function missing(id: string, err: unknown): Error {
+  if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new StoreError('NONEXISTENT', `Message blob ${id} does not exist`);
+  return err instanceof Error ? err : new Error(String(err));
+}

@@ -1,0 +1,168 @@
+// What the SQLite store's operation modules share: the connection, cached statements, the blob
+// files, change events, and the few helpers every mutation needs (modseq, blob references).
+import type Database from 'better-sqlite3';
+import { ChangeNotifier } from '../events.js';
+import type { FileBlobStore } from '../blobs/file-blobs.js';
+import { StoreError, type Mailbox, type MessageAnalyzer, type MessageMeta, type SpecialUse } from '../types.js';
+import { flagList } from '../flags.js';
+
+export interface MailboxRow {
+  readonly id: number;
+  readonly account_id: number;
+  readonly name: string;
+  readonly uidvalidity: number;
+  readonly uidnext: number;
+  readonly highestmodseq: number;
+  readonly special_use: string | null;
+  readonly mailbox_id: string;
+  readonly recent_floor: number;
+}
+
+export interface MessageRow {
+  readonly uid: number;
+  readonly modseq: number;
+  readonly sysflags: number;
+  readonly keywords: string;
+  readonly internal_date: number;
+  readonly save_date: number;
+  readonly size: number;
+  readonly blob_id: string;
+  readonly email_id: string;
+  readonly thread_id: string;
+}
+
+export const MESSAGE_COLUMNS = 'uid, modseq, sysflags, keywords, internal_date, save_date, size, blob_id, email_id, thread_id';
+
+export function toMeta(row: MessageRow): MessageMeta {
+  return {
+    uid: row.uid,
+    modseq: row.modseq,
+    flags: flagList(row.sysflags, row.keywords),
+    internalDate: row.internal_date,
+    saveDate: row.save_date,
+    size: row.size,
+    blobId: row.blob_id,
+    emailId: row.email_id,
+    threadId: row.thread_id,
+  };
+}
+
+export function toMailbox(row: MailboxRow): Mailbox {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    name: row.name,
+    uidValidity: row.uidvalidity,
+    uidNext: row.uidnext,
+    highestModseq: row.highestmodseq,
+    specialUse: row.special_use as SpecialUse | null,
+    mailboxId: row.mailbox_id,
+  };
+}
+
+export class SqliteContext {
+  readonly notifier = new ChangeNotifier();
+  /** Blob ids an append in this process has written but not yet committed: never reap those. */
+  readonly pendingBlobs = new Map<string, number>();
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(
+    readonly db: Database.Database,
+    readonly blobs: FileBlobStore,
+    readonly analyze: MessageAnalyzer,
+  ) {}
+
+  /** A prepared statement, compiled once per SQL text. */
+  stmt(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** Runs fn in a write transaction. IMMEDIATE takes the write lock up front, so that UID and MODSEQ
+   *  allocation cannot race with another process writing the same database. */
+  write<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  /** Runs fn in a read transaction: one consistent snapshot for several queries. */
+  read<T>(fn: () => T): T {
+    return this.db.transaction(fn).deferred();
+  }
+
+  mailboxRow(id: number): MailboxRow | undefined {
+    return this.stmt('SELECT * FROM mailboxes WHERE id = ?').get(id) as MailboxRow | undefined;
+  }
+
+  requireMailbox(id: number): MailboxRow {
+    const row = this.mailboxRow(id);
+    if (!row) throw new StoreError('NONEXISTENT', 'The mailbox does not exist (any more)');
+    return row;
+  }
+
+  /** The next MODSEQ of a mailbox, recorded as its HIGHESTMODSEQ; call inside a write transaction. */
+  bumpModseq(mailboxId: number): number {
+    const row = this.stmt('UPDATE mailboxes SET highestmodseq = highestmodseq + 1 WHERE id = ? RETURNING highestmodseq').get(
+      mailboxId,
+    ) as { highestmodseq: number } | undefined;
+    if (!row) throw new StoreError('NONEXISTENT', 'The mailbox does not exist (any more)');
+    return row.highestmodseq;
+  }
+
+  /** A UIDVALIDITY never used before in this database: the time in seconds, or one more than the last
+   *  one when several mailboxes are created within a second (rule 2). Inside a write transaction. */
+  nextUidValidity(): number {
+    const last = (this.stmt("SELECT value FROM meta WHERE key = 'last_uidvalidity'").get() as { value: number } | undefined)?.value ?? 0;
+    const value = Math.max(Math.floor(Date.now() / 1000), last + 1);
+    if (value > 0xffffffff) throw new StoreError('LIMIT', 'No UIDVALIDITY values are left');
+    this.stmt("INSERT INTO meta (key, value) VALUES ('last_uidvalidity', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(value);
+    return value;
+  }
+
+  /** Drops one reference per entry (an id may repeat); returns the ids nobody refers to any more, whose
+   *  rows are deleted here and whose files reap() removes after the commit. Inside a write transaction. */
+  deref(blobIds: Iterable<string>): string[] {
+    const counts = new Map<string, number>();
+    for (const id of blobIds) counts.set(id, (counts.get(id) ?? 0) + 1);
+    const dead: string[] = [];
+    const update = this.stmt('UPDATE blobs SET refcount = refcount - ? WHERE id = ? RETURNING refcount');
+    const remove = this.stmt('DELETE FROM blobs WHERE id = ?');
+    for (const [id, count] of counts) {
+      const row = update.get(count, id) as { refcount: number } | undefined;
+      if (row && row.refcount <= 0) {
+        remove.run(id);
+        dead.push(id);
+      }
+    }
+    return dead;
+  }
+
+  /** Removes the files of blobs that have no row, after the commit that dropped them. The check and
+   *  the unlink happen under the write lock, so an append of the same bytes (which checks the file
+   *  under the same lock) cannot commit a reference to a file about to vanish. A crash before this
+   *  runs leaves orphan files for collectOrphans(), never a dangling reference. */
+  reap(ids: readonly string[]): void {
+    const candidates = ids.filter((id) => !this.pendingBlobs.has(id));
+    if (candidates.length === 0) return;
+    this.write(() => {
+      for (const id of candidates) if (!this.hasBlobRow(id)) this.blobs.removeSync(id);
+    });
+  }
+
+  hasBlobRow(id: string): boolean {
+    return this.stmt('SELECT 1 FROM blobs WHERE id = ?').get(id) !== undefined;
+  }
+
+  /** Removes blob files that no message refers to (for `postkeep check`); returns their ids. */
+  async collectOrphans(minAgeMs?: number): Promise<string[]> {
+    return this.blobs.collectOrphans(
+      (id) =>
+        !this.pendingBlobs.has(id) &&
+        this.write(() => !this.hasBlobRow(id) && this.blobs.removeSync(id)),
+      minAgeMs,
+    );
+  }
+}

@@ -1,0 +1,174 @@
+// Mailbox operations of the SQLite store: create, delete, rename, subscriptions, status, \Recent.
+import { newMailboxId } from '../ids.js';
+import { canonicalName, DELIMITER, validMailboxName } from '../names.js';
+import { StoreError, type Mailbox, type MailboxStatus, type SpecialUse } from '../types.js';
+import { toMailbox, type MailboxRow, type SqliteContext } from './context.js';
+
+function isUniqueViolation(err: unknown): boolean {
+  return (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' || (err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+function byName(ctx: SqliteContext, accountId: number, name: string): MailboxRow | undefined {
+  return ctx.stmt('SELECT * FROM mailboxes WHERE account_id = ? AND name = ?').get(accountId, name) as MailboxRow | undefined;
+}
+
+function requireByName(ctx: SqliteContext, accountId: number, name: string): MailboxRow {
+  const row = byName(ctx, accountId, name);
+  if (!row) throw new StoreError('NONEXISTENT', `Mailbox "${name}" does not exist`);
+  return row;
+}
+
+/** Inserts a mailbox with a fresh UIDVALIDITY; inside a write transaction. */
+export function insertMailbox(ctx: SqliteContext, accountId: number, name: string, specialUse: SpecialUse | null): MailboxRow {
+  if (byName(ctx, accountId, name)) throw new StoreError('ALREADYEXISTS', `Mailbox "${name}" already exists`);
+  try {
+    return ctx
+      .stmt('INSERT INTO mailboxes (account_id, name, uidvalidity, special_use, mailbox_id) VALUES (?, ?, ?, ?, ?) RETURNING *')
+      .get(accountId, name, ctx.nextUidValidity(), specialUse, newMailboxId()) as MailboxRow;
+  } catch (err) {
+    if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw new StoreError('NONEXISTENT', 'The account does not exist');
+    throw err;
+  }
+}
+
+/** Deletes a mailbox with its messages and expunge log; returns blob ids left without references.
+ *  Inside a write transaction. */
+export function removeMailboxRows(ctx: SqliteContext, mailboxId: number): string[] {
+  const blobIds = (ctx.stmt('SELECT blob_id FROM messages WHERE mailbox_id = ?').pluck().all(mailboxId) as string[]);
+  const dead = ctx.deref(blobIds);
+  ctx.stmt('DELETE FROM messages WHERE mailbox_id = ?').run(mailboxId);
+  ctx.stmt('DELETE FROM expunged WHERE mailbox_id = ?').run(mailboxId);
+  ctx.stmt('DELETE FROM mailboxes WHERE id = ?').run(mailboxId);
+  return dead;
+}
+
+export function listMailboxes(ctx: SqliteContext, accountId: number): Mailbox[] {
+  return (ctx.stmt('SELECT * FROM mailboxes WHERE account_id = ? ORDER BY name').all(accountId) as MailboxRow[]).map(toMailbox);
+}
+
+export function getMailbox(ctx: SqliteContext, accountId: number, name: string): Mailbox | null {
+  const row = byName(ctx, accountId, canonicalName(name));
+  return row ? toMailbox(row) : null;
+}
+
+export function getMailboxById(ctx: SqliteContext, id: number): Mailbox | null {
+  const row = ctx.mailboxRow(id);
+  return row ? toMailbox(row) : null;
+}
+
+export function createMailbox(ctx: SqliteContext, accountId: number, name: string, specialUse: SpecialUse | null): Mailbox {
+  const canonical = validMailboxName(name);
+  try {
+    return toMailbox(ctx.write(() => insertMailbox(ctx, accountId, canonical, specialUse)));
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new StoreError('ALREADYEXISTS', `Mailbox "${canonical}" already exists`);
+    throw err;
+  }
+}
+
+export function deleteMailbox(ctx: SqliteContext, accountId: number, name: string): void {
+  const canonical = canonicalName(name);
+  if (canonical === 'INBOX') throw new StoreError('CANNOT', 'INBOX cannot be deleted');
+  const { id, modseq, dead } = ctx.write(() => {
+    const row = requireByName(ctx, accountId, canonical);
+    return { id: row.id, modseq: row.highestmodseq + 1, dead: removeMailboxRows(ctx, row.id) };
+  });
+  ctx.reap(dead);
+  // Sessions that have it selected wake up and find it gone (getMailboxById -> null).
+  ctx.notifier.emit(id, modseq);
+}
+
+export function renameMailbox(ctx: SqliteContext, accountId: number, from: string, to: string): void {
+  const source = canonicalName(from);
+  const target = validMailboxName(to);
+  if (source === 'INBOX') return renameInbox(ctx, accountId, target);
+  if (target === source) throw new StoreError('ALREADYEXISTS', `Mailbox "${target}" already exists`);
+  if (target.startsWith(source + DELIMITER)) throw new StoreError('CANNOT', `Mailbox "${source}" cannot be moved inside itself`);
+  ctx.write(() => {
+    requireByName(ctx, accountId, source);
+    const moving = ctx
+      .stmt('SELECT id, name FROM mailboxes WHERE account_id = ? AND (name = ? OR substr(name, 1, ?) = ?)')
+      .all(accountId, source, source.length + 1, source + DELIMITER) as Array<{ id: number; name: string }>;
+    const movingIds = new Set(moving.map((m) => m.id));
+    const renames = moving.map((m) => ({ id: m.id, name: target + m.name.slice(source.length) }));
+    for (const r of renames) {
+      const clash = byName(ctx, accountId, r.name);
+      if (clash && !movingIds.has(clash.id)) throw new StoreError('ALREADYEXISTS', `Mailbox "${r.name}" already exists`);
+      validMailboxName(r.name);
+    }
+    // Two steps, so that a new name equal to another renamed mailbox's old name never collides.
+    const setName = ctx.stmt('UPDATE mailboxes SET name = ? WHERE id = ?');
+    for (const r of renames) setName.run(`\u0000renaming ${r.id}`, r.id);
+    for (const r of renames) setName.run(r.name, r.id);
+  });
+}
+
+/** RFC 9051 §6.3.6: renaming INBOX moves its messages to a new mailbox and leaves INBOX empty. The
+ *  new mailbox has a new UIDVALIDITY, so the messages keep their UIDs; INBOX keeps its UIDNEXT and
+ *  logs the moved UIDs as expunged. Children of INBOX stay where they are. */
+function renameInbox(ctx: SqliteContext, accountId: number, target: string): void {
+  if (target === 'INBOX') throw new StoreError('ALREADYEXISTS', 'Mailbox "INBOX" already exists');
+  const result = ctx.write(() => {
+    const inbox = requireByName(ctx, accountId, 'INBOX');
+    const created = insertMailbox(ctx, accountId, target, null);
+    const uids = ctx.stmt('SELECT uid FROM messages WHERE mailbox_id = ?').pluck().all(inbox.id) as number[];
+    ctx.stmt('UPDATE mailboxes SET uidnext = ?, highestmodseq = ?, recent_floor = ? WHERE id = ?').run(
+      inbox.uidnext,
+      inbox.highestmodseq,
+      inbox.recent_floor,
+      created.id,
+    );
+    if (uids.length === 0) return null;
+    ctx.stmt('UPDATE messages SET mailbox_id = ? WHERE mailbox_id = ?').run(created.id, inbox.id);
+    const modseq = ctx.bumpModseq(inbox.id);
+    const log = ctx.stmt('INSERT OR REPLACE INTO expunged (mailbox_id, uid, modseq) VALUES (?, ?, ?)');
+    for (const uid of uids) log.run(inbox.id, uid, modseq);
+    return { inboxId: inbox.id, modseq };
+  });
+  if (result) ctx.notifier.emit(result.inboxId, result.modseq);
+}
+
+export function setSubscribed(ctx: SqliteContext, accountId: number, name: string, subscribed: boolean): void {
+  const canonical = subscribed ? validMailboxName(name) : canonicalName(name);
+  ctx.write(() => {
+    if (!ctx.stmt('SELECT 1 FROM accounts WHERE id = ?').get(accountId)) throw new StoreError('NONEXISTENT', 'The account does not exist');
+    if (subscribed) ctx.stmt('INSERT OR IGNORE INTO subscriptions (account_id, name) VALUES (?, ?)').run(accountId, canonical);
+    else ctx.stmt('DELETE FROM subscriptions WHERE account_id = ? AND name = ?').run(accountId, canonical);
+  });
+}
+
+export function listSubscriptions(ctx: SqliteContext, accountId: number): string[] {
+  return ctx.stmt('SELECT name FROM subscriptions WHERE account_id = ? ORDER BY name').pluck().all(accountId) as string[];
+}
+
+export function mailboxStatus(ctx: SqliteContext, mailboxId: number): MailboxStatus {
+  return ctx.read(() => {
+    const box = ctx.requireMailbox(mailboxId);
+    const counts = ctx
+      .stmt(
+        `SELECT count(*) AS messages, total((sysflags & 1) = 0) AS unseen, total((sysflags & 8) != 0) AS deleted,
+                total(size) AS size, total(uid >= ?) AS recent
+           FROM messages WHERE mailbox_id = ?`,
+      )
+      .get(box.recent_floor, mailboxId) as { messages: number; unseen: number; deleted: number; size: number; recent: number };
+    return {
+      messages: counts.messages,
+      unseen: counts.unseen,
+      deleted: counts.deleted,
+      size: counts.size,
+      recent: counts.recent,
+      uidNext: box.uidnext,
+      uidValidity: box.uidvalidity,
+      highestModseq: box.highestmodseq,
+    };
+  });
+}
+
+/** \Recent (RFC 3501): hands the caller every UID from the old floor up; the next caller gets none of them. */
+export function claimRecent(ctx: SqliteContext, mailboxId: number): number {
+  return ctx.write(() => {
+    const box = ctx.requireMailbox(mailboxId);
+    if (box.recent_floor < box.uidnext) ctx.stmt('UPDATE mailboxes SET recent_floor = ? WHERE id = ?').run(box.uidnext, mailboxId);
+    return box.recent_floor;
+  });
+}

@@ -1,0 +1,117 @@
+// Message operations of the SQLite store: append, list, changes, summaries, bytes.
+// Flag changes, copy, move and expunge are in mutations.ts.
+import type { Readable } from 'node:stream';
+import { sha256Hex } from '../blobs/file-blobs.js';
+import { parseFlags, joinKeywords } from '../flags.js';
+import { emailIdFor, threadIdFor } from '../ids.js';
+import type { MessageSummary } from '../../mime/types.js';
+import { StoreError, type AppendInput, type AppendResult, type MailboxChanges, type MessageMeta } from '../types.js';
+import { MESSAGE_COLUMNS, toMeta, type MessageRow, type SqliteContext } from './context.js';
+
+/** Thrown inside the append transaction when the blob file vanished (reaped) after it was written. */
+class BlobVanished extends Error {}
+
+/** Rule 1: the bytes are written and fsynced first, then one transaction allocates UID and MODSEQ and
+ *  records the message; the promise resolves only after that commit. */
+export async function appendMessage(ctx: SqliteContext, mailboxId: number, input: AppendInput): Promise<AppendResult> {
+  const flags = parseFlags(input.flags);
+  const internalDate = input.internalDate ?? Date.now();
+  if (!Number.isFinite(internalDate)) throw new StoreError('CANNOT', 'The internal date is not a valid time');
+  ctx.requireMailbox(mailboxId); // fail early, before any bytes are written
+  const blobId = sha256Hex(input.bytes);
+  ctx.pendingBlobs.set(blobId, (ctx.pendingBlobs.get(blobId) ?? 0) + 1);
+  try {
+    for (let attempt = 0; ; attempt++) {
+      let analysis: { summary: MessageSummary; bodyText: string } | null = null;
+      // Known content (a row with references) has a durable file already: no analysis, no write.
+      if (attempt > 0 || !ctx.hasBlobRow(blobId)) {
+        analysis = ctx.analyze(input.bytes);
+        await ctx.blobs.write(input.bytes, blobId);
+      }
+      try {
+        const result = ctx.write(() => {
+          const box = ctx.requireMailbox(mailboxId);
+          let summary: MessageSummary;
+          if (ctx.stmt('UPDATE blobs SET refcount = refcount + 1 WHERE id = ?').run(blobId).changes === 1) {
+            summary = analysis?.summary ?? (JSON.parse(ctx.stmt('SELECT summary FROM blobs WHERE id = ?').pluck().get(blobId) as string) as MessageSummary);
+          } else {
+            // Checked under the write lock: reap() unlinks only under the same lock.
+            if (!analysis || !ctx.blobs.exists(blobId)) throw new BlobVanished();
+            summary = analysis.summary;
+            ctx.stmt('INSERT INTO blobs (id, size, refcount, summary, body_text) VALUES (?, ?, 1, ?, ?)').run(
+              blobId,
+              input.bytes.length,
+              JSON.stringify(summary),
+              analysis.bodyText,
+            );
+          }
+          const uid = box.uidnext;
+          const modseq = box.highestmodseq + 1;
+          ctx
+            .stmt(
+              `INSERT INTO messages (mailbox_id, uid, modseq, sysflags, keywords, internal_date, save_date, size, blob_id, email_id, thread_id)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            )
+            .run(mailboxId, uid, modseq, flags.system, joinKeywords(flags.keywords), Math.trunc(internalDate), Date.now(),
+              input.bytes.length, blobId, emailIdFor(blobId), threadIdFor(summary, blobId));
+          ctx.stmt('UPDATE mailboxes SET uidnext = ?, highestmodseq = ? WHERE id = ?').run(uid + 1, modseq, mailboxId);
+          return { uidValidity: box.uidvalidity, uid, modseq };
+        });
+        ctx.notifier.emit(mailboxId, result.modseq);
+        return result;
+      } catch (err) {
+        if (!(err instanceof BlobVanished) || attempt >= 3) throw err;
+      }
+    }
+  } finally {
+    const left = (ctx.pendingBlobs.get(blobId) ?? 1) - 1;
+    if (left > 0) ctx.pendingBlobs.set(blobId, left);
+    else ctx.pendingBlobs.delete(blobId);
+  }
+}
+
+export function listMessages(ctx: SqliteContext, mailboxId: number): MessageMeta[] {
+  return ctx.read(() => {
+    ctx.requireMailbox(mailboxId);
+    const rows = ctx.stmt(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE mailbox_id = ? ORDER BY uid`).all(mailboxId) as MessageRow[];
+    return rows.map(toMeta);
+  });
+}
+
+export function changesSince(ctx: SqliteContext, mailboxId: number, modseq: number): MailboxChanges {
+  return ctx.read(() => {
+    const box = ctx.requireMailbox(mailboxId);
+    if (modseq >= box.highestmodseq) return { highestModseq: box.highestmodseq, expunged: [], changed: [] };
+    const changed = (
+      ctx.stmt(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE mailbox_id = ? AND modseq > ? ORDER BY uid`).all(mailboxId, modseq) as MessageRow[]
+    ).map(toMeta);
+    const expunged = ctx.stmt('SELECT uid FROM expunged WHERE mailbox_id = ? AND modseq > ? ORDER BY uid').pluck().all(mailboxId, modseq) as number[];
+    return { highestModseq: box.highestmodseq, expunged, changed };
+  });
+}
+
+export function getSummaries(ctx: SqliteContext, mailboxId: number, uids: readonly number[]): Map<number, MessageSummary> {
+  const rows = ctx
+    .stmt(
+      `SELECT m.uid AS uid, b.summary AS summary FROM messages m JOIN blobs b ON b.id = m.blob_id
+        WHERE m.mailbox_id = ? AND m.uid IN (SELECT value FROM json_each(?)) ORDER BY m.uid`,
+    )
+    .all(mailboxId, JSON.stringify(uids)) as Array<{ uid: number; summary: string }>;
+  const out = new Map<number, MessageSummary>();
+  for (const row of rows) out.set(row.uid, JSON.parse(row.summary) as MessageSummary);
+  return out;
+}
+
+export function getBodyText(ctx: SqliteContext, blobId: string): string {
+  const text = ctx.stmt('SELECT body_text FROM blobs WHERE id = ?').pluck().get(blobId) as string | undefined;
+  if (text === undefined) throw new StoreError('NONEXISTENT', `Message blob ${blobId} does not exist`);
+  return text;
+}
+
+export function readMessage(ctx: SqliteContext, blobId: string, start?: number, end?: number): Promise<Buffer> {
+  return ctx.blobs.read(blobId, start, end);
+}
+
+export function streamMessage(ctx: SqliteContext, blobId: string, start?: number, end?: number): Readable {
+  return ctx.blobs.stream(blobId, start, end);
+}

@@ -1,0 +1,189 @@
+// The embedded store (DESIGN.md): SQLite for metadata, content-addressed files for message bytes.
+// Each method is a thin async wrapper over a synchronous module function; the async shape is the
+// Store contract's, so that PostgreSQL fits it too.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { FileBlobStore } from '../blobs/file-blobs.js';
+import type {
+  Account,
+  AccountWithCredentials,
+  AppendInput,
+  AppendResult,
+  ChangeListener,
+  CopyResult,
+  Mailbox,
+  MailboxChanges,
+  MailboxStatus,
+  MessageAnalyzer,
+  MessageMeta,
+  SpecialUse,
+  Store,
+  StoreFlagsResult,
+} from '../types.js';
+import type { MessageSummary } from '../../mime/types.js';
+import * as accounts from './accounts.js';
+import { SqliteContext } from './context.js';
+import * as mailboxes from './mailboxes.js';
+import * as messages from './messages.js';
+import { migrate } from './migrations.js';
+import * as mutations from './mutations.js';
+
+export interface SqliteStoreOptions {
+  /** Directory for postkeep.sqlite and blobs/. Created when missing. */
+  readonly dataDir: string;
+  /** Turns message bytes into the stored summary and search text (src/mime/analyze.ts). */
+  readonly analyze: MessageAnalyzer;
+  /** fsync blob files and run SQLite with synchronous=FULL (default true). Tests may turn it off for
+   *  speed; without it, rule 1 does not hold across power loss. */
+  readonly fsync?: boolean;
+  /** How long a writer waits for another process's write lock, in ms (default 5000). */
+  readonly busyTimeoutMs?: number;
+}
+
+export const DATABASE_FILE = 'postkeep.sqlite';
+export const BLOB_DIR = 'blobs';
+
+export class SqliteStore implements Store {
+  private closed = false;
+
+  private constructor(private readonly ctx: SqliteContext) {}
+
+  static open(options: SqliteStoreOptions): SqliteStore {
+    const fsync = options.fsync ?? true;
+    mkdirSync(options.dataDir, { recursive: true });
+    const db = new Database(join(options.dataDir, DATABASE_FILE));
+    try {
+      db.pragma('journal_mode = WAL');
+      // Durability (rule 1): in WAL mode, synchronous=FULL fsyncs the WAL at every commit, so a commit
+      // that has returned survives a power cut. NORMAL would fsync only at checkpoints: a crash of the
+      // process would still be safe, but a power cut could lose the last commits after the client
+      // got its OK. So FULL; the cost is one fsync per transaction (batch work into transactions).
+      db.pragma(`synchronous = ${fsync ? 'FULL' : 'OFF'}`);
+      db.pragma('foreign_keys = ON');
+      db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+      migrate(db);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    const blobs = new FileBlobStore(join(options.dataDir, BLOB_DIR), { fsync });
+    return new SqliteStore(new SqliteContext(db, blobs, options.analyze));
+  }
+
+  /** The blob file store (for `postkeep check` and tests). */
+  get blobs(): FileBlobStore {
+    return this.ctx.blobs;
+  }
+
+  /** Removes blob files that no message refers to, older than minAgeMs (default one hour, so that an
+   *  append in another process between its write and its commit keeps its file). Returns their ids. */
+  collectOrphans(minAgeMs?: number): Promise<string[]> {
+    return this.ctx.collectOrphans(minAgeMs);
+  }
+
+  // --- accounts ---
+  async createAccount(login: string, passwordHash: string): Promise<Account> {
+    return accounts.createAccount(this.ctx, login, passwordHash);
+  }
+  async findAccount(login: string): Promise<AccountWithCredentials | null> {
+    return accounts.findAccount(this.ctx, login);
+  }
+  async setPasswordHash(login: string, passwordHash: string): Promise<void> {
+    accounts.setPasswordHash(this.ctx, login, passwordHash);
+  }
+  async deleteAccount(login: string): Promise<boolean> {
+    return accounts.deleteAccount(this.ctx, login);
+  }
+  async listAccounts(): Promise<Account[]> {
+    return accounts.listAccounts(this.ctx);
+  }
+
+  // --- mailboxes ---
+  async listMailboxes(accountId: number): Promise<Mailbox[]> {
+    return mailboxes.listMailboxes(this.ctx, accountId);
+  }
+  async getMailbox(accountId: number, name: string): Promise<Mailbox | null> {
+    return mailboxes.getMailbox(this.ctx, accountId, name);
+  }
+  async createMailbox(accountId: number, name: string, specialUse?: SpecialUse | null): Promise<Mailbox> {
+    return mailboxes.createMailbox(this.ctx, accountId, name, specialUse ?? null);
+  }
+  async deleteMailbox(accountId: number, name: string): Promise<void> {
+    mailboxes.deleteMailbox(this.ctx, accountId, name);
+  }
+  async renameMailbox(accountId: number, from: string, to: string): Promise<void> {
+    mailboxes.renameMailbox(this.ctx, accountId, from, to);
+  }
+  async setSubscribed(accountId: number, name: string, subscribed: boolean): Promise<void> {
+    mailboxes.setSubscribed(this.ctx, accountId, name, subscribed);
+  }
+  async listSubscriptions(accountId: number): Promise<string[]> {
+    return mailboxes.listSubscriptions(this.ctx, accountId);
+  }
+  async mailboxStatus(mailboxId: number): Promise<MailboxStatus> {
+    return mailboxes.mailboxStatus(this.ctx, mailboxId);
+  }
+  async getMailboxById(mailboxId: number): Promise<Mailbox | null> {
+    return mailboxes.getMailboxById(this.ctx, mailboxId);
+  }
+
+  // --- messages ---
+  appendMessage(mailboxId: number, input: AppendInput): Promise<AppendResult> {
+    return messages.appendMessage(this.ctx, mailboxId, input);
+  }
+  async listMessages(mailboxId: number): Promise<MessageMeta[]> {
+    return messages.listMessages(this.ctx, mailboxId);
+  }
+  async changesSince(mailboxId: number, modseq: number): Promise<MailboxChanges> {
+    return messages.changesSince(this.ctx, mailboxId, modseq);
+  }
+  async getSummaries(mailboxId: number, uids: readonly number[]): Promise<Map<number, MessageSummary>> {
+    return messages.getSummaries(this.ctx, mailboxId, uids);
+  }
+  async getBodyText(blobId: string): Promise<string> {
+    return messages.getBodyText(this.ctx, blobId);
+  }
+  readMessage(blobId: string, start?: number, end?: number): Promise<Buffer> {
+    return messages.readMessage(this.ctx, blobId, start, end);
+  }
+  streamMessage(blobId: string, start?: number, end?: number): Readable {
+    return messages.streamMessage(this.ctx, blobId, start, end);
+  }
+  async storeFlags(
+    mailboxId: number,
+    uids: readonly number[],
+    operation: 'replace' | 'add' | 'remove',
+    flags: readonly string[],
+    unchangedSince?: number,
+  ): Promise<StoreFlagsResult> {
+    return mutations.storeFlags(this.ctx, mailboxId, uids, operation, flags, unchangedSince);
+  }
+  async copyMessages(fromMailboxId: number, uids: readonly number[], toMailboxId: number): Promise<CopyResult> {
+    return mutations.copyMessages(this.ctx, fromMailboxId, uids, toMailboxId);
+  }
+  async moveMessages(fromMailboxId: number, uids: readonly number[], toMailboxId: number): Promise<CopyResult> {
+    return mutations.moveMessages(this.ctx, fromMailboxId, uids, toMailboxId);
+  }
+  async expunge(mailboxId: number, uids?: readonly number[]): Promise<number[]> {
+    return mutations.expunge(this.ctx, mailboxId, uids);
+  }
+  async claimRecent(mailboxId: number): Promise<number> {
+    return mailboxes.claimRecent(this.ctx, mailboxId);
+  }
+
+  onChange(listener: ChangeListener): () => void {
+    return this.ctx.notifier.on(listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.ctx.db.close();
+  }
+}
+
+export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteStore> {
+  return SqliteStore.open(options);
+}
