@@ -1,0 +1,96 @@
+// Starts a real Postkeep server on ephemeral ports with a temporary data directory, for the
+// transcript and real-client tests. Every test that calls startTestServer must call stop().
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { configFromObject } from '../../src/config/index.js';
+import { startServer } from '../../src/server/index.js';
+import { hashPassword } from '../../src/auth/password.js';
+import type { Account, Store } from '../../src/store/types.js';
+
+export interface TestServerOptions {
+  readonly plaintextAuth?: 'always' | 'loopback' | 'never';
+  /** Extra [imap.limits] keys in snake_case (e.g. { max_line_bytes: 8192 }). */
+  readonly limits?: Record<string, number>;
+  readonly logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+}
+
+type RunningServer = Awaited<ReturnType<typeof startServer>>;
+
+export interface TestServer {
+  readonly server: RunningServer;
+  readonly store: Store;
+  readonly port: number;
+  readonly tlsPort: number;
+  readonly dataDir: string;
+  addUser(login: string, password: string): Promise<Account>;
+  /** Appends raw bytes straight into the store (bypassing IMAP); returns the UID. */
+  seed(login: string, mailbox: string, bytes: Buffer | string, flags?: readonly string[], internalDate?: number): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export { fixturePath, readFixture, repoRoot } from './fixtures.js';
+
+export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'postkeep-test-'));
+  let server: RunningServer;
+  try {
+    const config = configFromObject({
+      data_dir: dataDir,
+      imap: {
+        listen: ['127.0.0.1:0'],
+        listen_tls: ['127.0.0.1:0'],
+        plaintext_auth: opts.plaintextAuth ?? 'loopback',
+        ...(opts.limits ? { limits: opts.limits } : {}),
+      },
+      log: { level: opts.logLevel ?? 'warn' },
+    });
+    server = await startServer(config);
+  } catch (e) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw e;
+  }
+  const plain = server.imap.plain[0];
+  const tls = server.imap.tls[0];
+  if (!plain || !tls) {
+    await server.stop();
+    await rm(dataDir, { recursive: true, force: true });
+    throw new Error('startServer returned no listening addresses');
+  }
+  const store = server.store;
+  const accounts = new Map<string, Account>();
+  let stopped = false;
+  return {
+    server,
+    store,
+    port: plain.port,
+    tlsPort: tls.port,
+    dataDir,
+    async addUser(login, password) {
+      const account = await store.createAccount(login, await hashPassword(password));
+      accounts.set(login, account);
+      return account;
+    },
+    async seed(login, mailbox, bytes, flags = [], internalDate) {
+      const account = accounts.get(login) ?? (await store.findAccount(login));
+      if (!account) throw new Error(`seed: no account ${login}`);
+      const mb = await store.getMailbox(account.id, mailbox);
+      if (!mb) throw new Error(`seed: no mailbox ${mailbox} for ${login}`);
+      const r = await store.appendMessage(mb.id, {
+        bytes: typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes,
+        flags,
+        ...(internalDate === undefined ? {} : { internalDate }),
+      });
+      return r.uid;
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      try {
+        await server.stop();
+      } finally {
+        await rm(dataDir, { recursive: true, force: true });
+      }
+    },
+  };
+}
