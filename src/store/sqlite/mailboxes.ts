@@ -35,8 +35,8 @@ export function insertMailbox(ctx: SqliteContext, accountId: number, name: strin
  *  Inside a write transaction. */
 export function removeMailboxRows(ctx: SqliteContext, mailboxId: number): string[] {
   const blobIds = (ctx.stmt('SELECT blob_id FROM messages WHERE mailbox_id = ?').pluck().all(mailboxId) as string[]);
-  const dead = ctx.deref(blobIds);
   ctx.stmt('DELETE FROM messages WHERE mailbox_id = ?').run(mailboxId);
+  const dead = ctx.deref(blobIds); // after the rows that refer to them are gone (foreign key)
   ctx.stmt('DELETE FROM expunged WHERE mailbox_id = ?').run(mailboxId);
   ctx.stmt('DELETE FROM mailboxes WHERE id = ?').run(mailboxId);
   return dead;
