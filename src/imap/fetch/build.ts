@@ -86,8 +86,8 @@ async function itemValue(att: FetchAtt, src: MessageSource, options: FetchOption
     }
     case 'INTERNALDATE':
       return imapDateTime(meta.internalDate);
-    case 'SAVEDATE': // RFC 8514 §4
-      return imapDateTime(meta.saveDate);
+    case 'SAVEDATE': // RFC 8514 §4: date-time, or NIL when the store has none
+      return Number.isFinite(meta.saveDate) && meta.saveDate > 0 ? imapDateTime(meta.saveDate) : null;
     case 'RFC822.SIZE':
       return meta.size;
     case 'MODSEQ': // RFC 7162 §3.1.4.1: MODSEQ (n)

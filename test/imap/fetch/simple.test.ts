@@ -34,6 +34,10 @@ test('THREADID is NIL when the message has none', async () => {
   assert.deepEqual(await fetch([{ kind: 'THREADID' }], {}, { msn: 1, meta: { ...meta, threadId: '' } }), [['THREADID', null]]);
 });
 
+test('SAVEDATE is NIL when the store has no save date (RFC 8514 §4)', async () => {
+  assert.deepEqual(await fetch([{ kind: 'SAVEDATE' }], {}, { msn: 1, meta: { ...meta, saveDate: 0 } }), [['SAVEDATE', null]]);
+});
+
 test('INTERNALDATE format', () => {
   assert.equal(imapDateTime(Date.UTC(2024, 11, 25, 0, 0, 0)), '25-Dec-2024 00:00:00 +0000');
   assert.equal(imapDateTime(Date.UTC(1999, 0, 1, 9, 8, 7)), '01-Jan-1999 09:08:07 +0000');
