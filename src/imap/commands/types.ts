@@ -6,6 +6,7 @@ import type { ImapData } from '../wire/data.js';
 import type { Account, Store } from '../../store/types.js';
 import type { SelectedView } from '../selected.js';
 import type { Limits } from '../limits.js';
+import type { Logger } from 'pino';
 
 export type StateKind = 'notAuthenticated' | 'authenticated' | 'selected' | 'logout';
 
@@ -50,6 +51,31 @@ export interface CommandContext {
   continuation(text: string): Promise<void>;
   /** Reads one raw line from the client (AUTHENTICATE responses, IDLE's DONE); null at EOF. */
   readLine(): Promise<string | null>;
+
+  // --- added by the session owner: what the command families need beyond the above ---
+  readonly logger: Logger;
+  /** IMAP4rev2 enabled (RFC 9051 Appendix E lists what changes). */
+  readonly rev2: boolean;
+  /** Turns an extension on (ENABLE); true when it was not on before. */
+  enable(capability: string): boolean;
+  /** The CAPABILITY list as it stands for this connection and state. */
+  capabilities(): string[];
+  /** Whether LOGIN/AUTHENTICATE PLAIN may be used here (TLS, or the configured plaintextAuth allows it). */
+  readonly plaintextAuthAllowed: boolean;
+  /** Counts a failed LOGIN/AUTHENTICATE; the session closes the connection after limits.maxAuthFailures. */
+  authFailed(): void;
+  /** STARTTLS can be offered (plain connection and a certificate). */
+  readonly starttlsAvailable: boolean;
+  /** Wraps the socket in TLS (RFC 9051 §6.2.1); called after the tagged OK via afterTagged. */
+  upgradeToTls(): Promise<void>;
+  /** Runs after the tagged response is written (STARTTLS upgrades the socket there). */
+  afterTagged(action: () => Promise<void> | void): void;
+  /** Pulls the selected mailbox's changes from the store and sends them now. */
+  refresh(options: { allowExpunge: boolean }): Promise<void>;
+  /** IDLE: while on, store changes are pushed to the client as they happen (RFC 2177). */
+  setIdling(on: boolean): void;
+  /** SEARCHRES `$` (RFC 5182): the saved UIDs of the selected mailbox, or null. */
+  savedSearch: number[] | null;
 }
 
 /** What `run` may return: the text (and code) of the tagged OK. Failures throw ImapError. */
@@ -58,12 +84,15 @@ export interface CommandResult {
   readonly text?: string;
 }
 
+/** The AST of the commands named N (works for AST members that cover several names, e.g. DELETE). */
+export type CommandOf<N extends CommandName> = Command & { readonly name: N };
+
 export interface CommandModule<N extends CommandName = CommandName> {
   readonly names: readonly N[];
   readonly states: readonly StateKind[];
   /** RFC 9051 §7.5.1: no EXPUNGE may be sent while such a command runs, or right after it. */
-  readonly usesSequenceNumbers: (cmd: Extract<Command, { name: N }>) => boolean;
+  readonly usesSequenceNumbers: (cmd: CommandOf<N>) => boolean;
   /** Capabilities this module adds to CAPABILITY. */
   readonly capabilities?: readonly string[];
-  run(cmd: Extract<Command, { name: N }>, ctx: CommandContext): Promise<CommandResult | void>;
+  run(cmd: CommandOf<N>, ctx: CommandContext): Promise<CommandResult | void>;
 }

@@ -1,0 +1,99 @@
+// Authentication (RFC 9051 §6.2): STARTTLS, LOGIN, AUTHENTICATE with PLAIN (RFC 4616) and LOGIN
+// (draft-murchison-sasl-login), initial responses per SASL-IR (RFC 4959).
+import { decoyHash, verifyPassword } from '../../auth/password.js';
+import type { Account } from '../../store/types.js';
+import { ImapError, type CommandContext, type CommandModule, type CommandResult } from './types.js';
+import { noSequenceNumbers } from './util.js';
+
+export const starttlsCommand: CommandModule<'STARTTLS'> = {
+  names: ['STARTTLS'],
+  states: ['notAuthenticated'],
+  usesSequenceNumbers: noSequenceNumbers,
+  capabilities: ['STARTTLS'],
+  async run(_cmd, ctx) {
+    if (ctx.secure) throw new ImapError('BAD', null, 'TLS is already active');
+    if (!ctx.starttlsAvailable) throw new ImapError('NO', null, 'STARTTLS is not available');
+    // RFC 9051 §6.2.1: the handshake starts after the tagged OK; the session drops whatever
+    // the client pipelined in plaintext (RFC 7817 / STARTTLS injection).
+    ctx.afterTagged(() => ctx.upgradeToTls());
+    return { text: 'Begin TLS negotiation now' };
+  },
+};
+
+function requirePrivacy(ctx: CommandContext): void {
+  // RFC 9051 §6.2.3, RFC 5530 PRIVACYREQUIRED
+  if (!ctx.plaintextAuthAllowed) throw new ImapError('NO', 'PRIVACYREQUIRED', 'Use STARTTLS or TLS before sending a password');
+}
+
+/** Checks the password; an unknown user costs the same time as a wrong password (no enumeration). */
+async function checkCredentials(ctx: CommandContext, user: string, password: string): Promise<Account | null> {
+  const found = await ctx.store.findAccount(user);
+  const hash = found?.passwordHash ?? (await decoyHash());
+  const ok = await verifyPassword(hash, password);
+  return ok && found ? { id: found.id, login: found.login } : null;
+}
+
+async function logIn(ctx: CommandContext, user: string, password: string, authzid = ''): Promise<CommandResult> {
+  const account = await checkCredentials(ctx, user, password);
+  // RFC 4616 §2: an authorization identity other than the user's own is not supported.
+  if (!account || (authzid !== '' && authzid !== user)) {
+    ctx.authFailed();
+    throw new ImapError('NO', 'AUTHENTICATIONFAILED', 'Invalid credentials');
+  }
+  ctx.setState({ kind: 'authenticated', account });
+  ctx.logger.info({ user: account.login }, 'login');
+  // RFC 9051 §6.2.3: a CAPABILITY code in the OK spares the client a round trip.
+  return { code: `CAPABILITY ${ctx.capabilities().join(' ')}`, text: 'Logged in' };
+}
+
+export const loginCommand: CommandModule<'LOGIN'> = {
+  names: ['LOGIN'],
+  states: ['notAuthenticated'],
+  usesSequenceNumbers: noSequenceNumbers,
+  async run(cmd, ctx) {
+    requirePrivacy(ctx);
+    return logIn(ctx, cmd.user, cmd.password);
+  },
+};
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** One client response of the exchange: "*" cancels (RFC 9051 §6.2.2), anything else is base64. */
+function decodeResponse(line: string | null, initial: boolean): string {
+  if (line === null) throw new ImapError('BAD', null, 'Connection closed during authentication');
+  if (line === '*') throw new ImapError('BAD', null, 'Authentication cancelled');
+  // RFC 4959 §3: "=" is an empty initial response.
+  if (initial && line === '=') return '';
+  if (!BASE64.test(line)) throw new ImapError('BAD', null, 'Invalid base64 in authentication response');
+  return Buffer.from(line, 'base64').toString('utf8');
+}
+
+async function ask(ctx: CommandContext, challenge: string): Promise<string> {
+  await ctx.continuation(Buffer.from(challenge).toString('base64'));
+  return decodeResponse(await ctx.readLine(), false);
+}
+
+export const authenticateCommand: CommandModule<'AUTHENTICATE'> = {
+  names: ['AUTHENTICATE'],
+  states: ['notAuthenticated'],
+  usesSequenceNumbers: noSequenceNumbers,
+  capabilities: ['SASL-IR', 'AUTH=PLAIN', 'AUTH=LOGIN'],
+  async run(cmd, ctx) {
+    const mechanism = cmd.mechanism.toUpperCase();
+    if (mechanism !== 'PLAIN' && mechanism !== 'LOGIN') throw new ImapError('NO', null, `Unsupported authentication mechanism ${mechanism}`);
+    requirePrivacy(ctx);
+    const initial = cmd.initialResponse === null ? null : decodeResponse(cmd.initialResponse, true);
+    if (mechanism === 'PLAIN') {
+      // RFC 4616 §2: message = [authzid] NUL authcid NUL passwd
+      const message = initial ?? (await ask(ctx, ''));
+      const fields = message.split('\0');
+      if (fields.length !== 3) throw new ImapError('BAD', null, 'Malformed PLAIN response');
+      const [authzid, user, password] = fields as [string, string, string];
+      return logIn(ctx, user, password, authzid);
+    }
+    // LOGIN: "Username:" then "Password:" challenges, each answered with base64 text.
+    const user = initial ?? (await ask(ctx, 'Username:'));
+    const password = await ask(ctx, 'Password:');
+    return logIn(ctx, user, password);
+  },
+};

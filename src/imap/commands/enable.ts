@@ -1,0 +1,38 @@
+// ENABLE (RFC 5161, RFC 9051 §6.3.1) and NAMESPACE (RFC 2342, RFC 9051 §6.3.10).
+import { Atom } from '../wire/data.js';
+import type { CommandModule } from './types.js';
+import { noSequenceNumbers } from './util.js';
+
+/** What ENABLE can turn on, upper-cased -> how ENABLED names it. UTF8=ACCEPT is not offered:
+ *  IMAP4rev2 already gives UTF-8 mailbox names, and its other rules are not implemented. */
+const ENABLEABLE = new Map([['IMAP4REV2', 'IMAP4rev2']]);
+
+export const enableCommand: CommandModule<'ENABLE'> = {
+  names: ['ENABLE'],
+  // RFC 5161 §3.1: only in the authenticated state.
+  states: ['authenticated'],
+  usesSequenceNumbers: noSequenceNumbers,
+  capabilities: ['ENABLE'],
+  async run(cmd, ctx) {
+    const turnedOn: Atom[] = [];
+    for (const cap of cmd.capabilities) {
+      const name = ENABLEABLE.get(cap.toUpperCase());
+      // RFC 5161 §3.1: unknown extensions are ignored; ENABLED lists only what this command turned on.
+      if (name && ctx.enable(cap.toUpperCase())) turnedOn.push(new Atom(name));
+    }
+    await ctx.untagged(new Atom('ENABLED'), ...turnedOn);
+    return { text: 'ENABLE completed' };
+  },
+};
+
+export const namespaceCommand: CommandModule<'NAMESPACE'> = {
+  names: ['NAMESPACE'],
+  states: ['authenticated', 'selected'],
+  usesSequenceNumbers: noSequenceNumbers,
+  capabilities: ['NAMESPACE'],
+  async run(_cmd, ctx) {
+    // One personal namespace with no prefix, "/" delimiter; no other users', no shared.
+    await ctx.untagged(new Atom('NAMESPACE'), [['', '/']], null, null);
+    return { text: 'NAMESPACE completed' };
+  },
+};

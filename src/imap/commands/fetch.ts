@@ -1,0 +1,67 @@
+// FETCH and UID FETCH (RFC 9051 §6.4.5, §6.4.9). The response data comes from src/imap/fetch; here:
+// which messages, \Seen for non-PEEK body fetches, and summaries loaded in batches.
+import type { MessageSummary } from '../../mime/types.js';
+import type { MessageMeta } from '../../store/types.js';
+import { buildFetchData, fetchNeedsSummary, fetchSetsSeen } from '../fetch/index.js';
+import type { FetchAtt } from '../wire/ast.js';
+import { Atom } from '../wire/data.js';
+import { ImapError, type CommandModule } from './types.js';
+import { viewOf } from './util.js';
+
+const BATCH = 100;
+/** Sections above this many bytes are streamed from the blob store rather than read into memory. */
+const STREAM_THRESHOLD = 256 * 1024;
+
+export const fetchCommand: CommandModule<'FETCH'> = {
+  names: ['FETCH'],
+  states: ['selected'],
+  usesSequenceNumbers: (cmd) => !cmd.uid,
+  capabilities: ['BINARY'],
+  async run(cmd, ctx) {
+    const view = viewOf(ctx);
+    const mailboxId = view.mailbox.id;
+    // Messages expunged by another session but still numbered here are skipped (RFC 9051 §7.5.1
+    // lets the server omit them); their bytes may already be gone.
+    const uids = view.resolve(cmd.set, cmd.uid, ctx.savedSearch).filter((u) => !view.isExpunged(u));
+    const setsSeen = fetchSetsSeen(cmd.items) && !view.readOnly;
+    const needsSummary = fetchNeedsSummary(cmd.items);
+    const withFlags: FetchAtt[] = cmd.items.some((a) => a.kind === 'FLAGS') ? [...cmd.items] : [...cmd.items, { kind: 'FLAGS' }];
+
+    for (let i = 0; i < uids.length; i += BATCH) {
+      const batch = uids.slice(i, i + BATCH);
+      const changedFlags = new Set<number>();
+      if (setsSeen) {
+        // RFC 9051 §6.4.5: a non-PEEK body fetch sets \Seen; the changed FLAGS go with the response.
+        const unseen = batch.filter((u) => !view.meta(u)?.flags.includes('\\Seen'));
+        if (unseen.length > 0) {
+          const result = await ctx.store.storeFlags(mailboxId, unseen, 'add', ['\\Seen']);
+          view.noteOwnChanges(result.updated);
+          for (const m of result.updated) changedFlags.add(m.uid);
+        }
+      }
+      const summaries: Map<number, MessageSummary> = needsSummary ? await ctx.store.getSummaries(mailboxId, batch) : new Map();
+      const deps = {
+        async loadSummary(meta: MessageMeta): Promise<MessageSummary> {
+          const known = summaries.get(meta.uid) ?? (await ctx.store.getSummaries(mailboxId, [meta.uid])).get(meta.uid);
+          if (!known) throw new ImapError('NO', null, `Message UID ${meta.uid} has no stored structure`);
+          return known;
+        },
+        readMessage: (blobId: string, start?: number, end?: number) => ctx.store.readMessage(blobId, start, end),
+        streamMessage: (blobId: string, start?: number, end?: number) => ctx.store.streamMessage(blobId, start, end),
+      };
+      for (const uid of batch) {
+        const meta = view.meta(uid);
+        const msn = view.msnOf(uid);
+        if (!meta || msn === 0) continue;
+        const items = changedFlags.has(uid) ? withFlags : cmd.items;
+        const data = await buildFetchData(items, { msn, meta, recent: view.isRecent(uid) }, deps, {
+          imap4rev2: ctx.rev2,
+          includeUid: cmd.uid,
+          streamThreshold: STREAM_THRESHOLD,
+        });
+        await ctx.untagged(msn, new Atom('FETCH'), data);
+      }
+    }
+    return { text: 'FETCH completed' };
+  },
+};

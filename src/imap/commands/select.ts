@@ -1,0 +1,80 @@
+// SELECT / EXAMINE (RFC 9051 §6.3.2-3), CLOSE (§6.4.1), UNSELECT (§6.4.2, RFC 3691), CHECK (RFC 3501 §6.4.1).
+import { Atom } from '../wire/data.js';
+import { SelectedView, flagList } from '../selected.js';
+import { ImapError, type CommandModule } from './types.js';
+import { accountOf, mailboxName, noSequenceNumbers, statusLine, viewOf } from './util.js';
+
+const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'];
+
+export const selectCommand: CommandModule<'SELECT' | 'EXAMINE'> = {
+  names: ['SELECT', 'EXAMINE'],
+  states: ['authenticated', 'selected'],
+  usesSequenceNumbers: noSequenceNumbers,
+  async run(cmd, ctx) {
+    const account = accountOf(ctx);
+    if (ctx.state.kind === 'selected') {
+      // RFC 9051 §6.3.2: the old mailbox is closed first, even if this SELECT fails.
+      ctx.setState({ kind: 'authenticated', account });
+      if (ctx.rev2) await ctx.untagged(...statusLine('OK', 'CLOSED', 'Previous mailbox is now closed'));
+    }
+    ctx.savedSearch = null;
+    const name = mailboxName(ctx, cmd.mailbox);
+    const mailbox = await ctx.store.getMailbox(account.id, name);
+    if (!mailbox) throw new ImapError('NO', 'NONEXISTENT', `Mailbox does not exist: ${name}`);
+    const readOnly = cmd.name === 'EXAMINE';
+    // \Recent exists only in IMAP4rev1 (RFC 9051 Appendix E); EXAMINE does not claim it (RFC 3501 §6.3.2).
+    const recentFrom = readOnly || ctx.rev2 ? Infinity : await ctx.store.claimRecent(mailbox.id);
+    // The MODSEQ is read before the list: anything after it is pulled again and deduplicated.
+    const messages = await ctx.store.listMessages(mailbox.id);
+    const view = new SelectedView(mailbox, messages, { readOnly, highestModseq: mailbox.highestModseq, recentFrom });
+    const last = messages[messages.length - 1];
+    const uidNext = Math.max(mailbox.uidNext, last ? last.uid + 1 : 1);
+
+    const keywords = new Map<string, string>();
+    for (const m of messages) for (const f of m.flags) if (!f.startsWith('\\')) keywords.set(f.toLowerCase(), f);
+    const flags = [...SYSTEM_FLAGS, ...keywords.values()];
+    await ctx.untagged(new Atom('FLAGS'), flagList(flags));
+    // RFC 9051 §7.1 PERMANENTFLAGS: \* = new keywords may be created; none when read-only.
+    const permanent = readOnly ? '()' : `(${[...flags, '\\*'].join(' ')})`;
+    await ctx.untagged(...statusLine('OK', `PERMANENTFLAGS ${permanent}`, readOnly ? 'No permanent flags permitted' : 'Flags permitted'));
+    await ctx.untagged(view.count, new Atom('EXISTS'));
+    if (!ctx.rev2) {
+      await ctx.untagged(view.recentCount, new Atom('RECENT'));
+      // RFC 3501 §6.3.1: UNSEEN names the first unseen message (dropped in IMAP4rev2).
+      const firstUnseen = messages.findIndex((m) => !m.flags.includes('\\Seen'));
+      if (firstUnseen >= 0) await ctx.untagged(...statusLine('OK', `UNSEEN ${firstUnseen + 1}`, 'First unseen'));
+    }
+    await ctx.untagged(...statusLine('OK', `UIDVALIDITY ${mailbox.uidValidity}`, 'UIDs valid'));
+    await ctx.untagged(...statusLine('OK', `UIDNEXT ${uidNext}`, 'Predicted next UID'));
+    // RFC 9051 §6.3.2: a LIST response with the mailbox name (IMAP4rev2).
+    if (ctx.rev2) await ctx.untagged(new Atom('LIST'), [], '/', ctx.encodeMailboxName(mailbox.name));
+    ctx.setState({ kind: 'selected', account, view });
+    return { code: readOnly ? 'READ-ONLY' : 'READ-WRITE', text: `${cmd.name} completed` };
+  },
+};
+
+export const closeCommand: CommandModule<'CLOSE' | 'UNSELECT'> = {
+  names: ['CLOSE', 'UNSELECT'],
+  states: ['selected'],
+  usesSequenceNumbers: noSequenceNumbers,
+  capabilities: ['UNSELECT'],
+  async run(cmd, ctx) {
+    const view = viewOf(ctx);
+    // RFC 9051 §6.4.1: CLOSE expunges silently (no EXPUNGE responses) unless read-only.
+    if (cmd.name === 'CLOSE' && !view.readOnly) await ctx.store.expunge(view.mailbox.id);
+    ctx.setState({ kind: 'authenticated', account: accountOf(ctx) });
+    ctx.savedSearch = null;
+    return { text: `${cmd.name} completed` };
+  },
+};
+
+export const checkCommand: CommandModule<'CHECK'> = {
+  names: ['CHECK'],
+  states: ['selected'],
+  usesSequenceNumbers: noSequenceNumbers,
+  async run(_cmd, ctx) {
+    // RFC 3501 §6.4.1: a checkpoint; everything is durable already, so it is a NOOP.
+    await ctx.refresh({ allowExpunge: true });
+    return { text: 'CHECK completed' };
+  },
+};

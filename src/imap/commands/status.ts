@@ -1,0 +1,61 @@
+// STATUS (RFC 9051 §6.3.11; SIZE from RFC 8438, DELETED from RFC 9051, APPENDLIMIT RFC 7889,
+// MAILBOXID RFC 8474). Also used by LIST RETURN (STATUS ...) (RFC 5819).
+import type { Mailbox } from '../../store/types.js';
+import type { StatusItem } from '../wire/ast.js';
+import { Atom, type ImapData } from '../wire/data.js';
+import type { CommandContext, CommandModule } from './types.js';
+import { existingMailbox, noSequenceNumbers } from './util.js';
+
+export async function statusResponse(ctx: CommandContext, mailbox: Mailbox, items: readonly StatusItem[]): Promise<ImapData[]> {
+  const st = await ctx.store.mailboxStatus(mailbox.id);
+  const values: ImapData[] = [];
+  for (const item of items) {
+    let value: ImapData;
+    switch (item) {
+      case 'MESSAGES':
+        value = st.messages;
+        break;
+      case 'UIDNEXT':
+        value = st.uidNext;
+        break;
+      case 'UIDVALIDITY':
+        value = st.uidValidity;
+        break;
+      case 'UNSEEN':
+        value = st.unseen;
+        break;
+      case 'DELETED':
+        value = st.deleted;
+        break;
+      case 'SIZE':
+        value = st.size;
+        break;
+      case 'RECENT':
+        value = st.recent;
+        break;
+      case 'HIGHESTMODSEQ':
+        value = st.highestModseq;
+        break;
+      case 'APPENDLIMIT':
+        value = ctx.limits.maxMessageBytes;
+        break;
+      case 'MAILBOXID':
+        value = [new Atom(mailbox.mailboxId)];
+        break;
+    }
+    values.push(new Atom(item), value);
+  }
+  return [new Atom('STATUS'), ctx.encodeMailboxName(mailbox.name), values];
+}
+
+export const statusCommand: CommandModule<'STATUS'> = {
+  names: ['STATUS'],
+  states: ['authenticated', 'selected'],
+  usesSequenceNumbers: noSequenceNumbers,
+  capabilities: ['STATUS=SIZE'],
+  async run(cmd, ctx) {
+    const mailbox = await existingMailbox(ctx, cmd.mailbox);
+    await ctx.untagged(...(await statusResponse(ctx, mailbox, cmd.items)));
+    return { text: 'STATUS completed' };
+  },
+};

@@ -1,0 +1,42 @@
+// STORE and UID STORE (RFC 9051 §6.4.6, §6.4.9): +FLAGS, -FLAGS, FLAGS, .SILENT.
+import { fetchFlags } from '../selected.js';
+import type { CommandModule } from './types.js';
+import { formatSet, requireWritable, storableFlags, viewOf } from './util.js';
+
+export const storeCommand: CommandModule<'STORE'> = {
+  names: ['STORE'],
+  states: ['selected'],
+  usesSequenceNumbers: (cmd) => !cmd.uid,
+  async run(cmd, ctx) {
+    const view = viewOf(ctx);
+    requireWritable(view);
+    const flags = storableFlags(cmd.flags);
+    const uids = view.resolve(cmd.set, cmd.uid, ctx.savedSearch).filter((u) => !view.isExpunged(u));
+    if (uids.length === 0) return { text: 'STORE completed' };
+    const result = await ctx.store.storeFlags(
+      view.mailbox.id,
+      uids,
+      cmd.operation,
+      flags,
+      ...(cmd.unchangedSince === null ? [] : [cmd.unchangedSince]),
+    );
+    // Our own change is taken in now, so the store's later report of it is not echoed again.
+    view.noteOwnChanges(result.updated);
+    if (!cmd.silent) {
+      // RFC 9051 §6.4.6: the new flags of each message; UID STORE includes the UID (§6.4.9).
+      const modified = new Set(result.modified);
+      for (const uid of uids) {
+        const meta = view.meta(uid);
+        const msn = view.msnOf(uid);
+        if (!meta || msn === 0 || modified.has(uid)) continue;
+        await ctx.untagged(...fetchFlags(msn, meta, view.isRecent(uid) && !ctx.rev2, cmd.uid));
+      }
+    }
+    if (result.modified.length > 0) {
+      // RFC 7162 §3.2: MODIFIED lists what UNCHANGEDSINCE left alone.
+      const nums = cmd.uid ? result.modified : result.modified.map((u) => view.msnOf(u)).filter((n) => n > 0);
+      return { code: `MODIFIED ${formatSet([...nums].sort((a, b) => a - b))}`, text: 'Conditional STORE failed for some messages' };
+    }
+    return { text: 'STORE completed' };
+  },
+};

@@ -1,0 +1,75 @@
+// Small helpers shared by the command families.
+import type { Account, Mailbox } from '../../store/types.js';
+import type { SelectedView } from '../selected.js';
+import { canonicalName } from '../mailbox-names.js';
+import { Atom } from '../wire/data.js';
+import { ImapError, type CommandContext } from './types.js';
+
+export function accountOf(ctx: CommandContext): Account {
+  const s = ctx.state;
+  if (s.kind === 'authenticated' || s.kind === 'selected') return s.account;
+  throw new ImapError('BAD', null, 'Not authenticated');
+}
+
+export function viewOf(ctx: CommandContext): SelectedView {
+  const s = ctx.state;
+  if (s.kind === 'selected') return s.view;
+  throw new ImapError('BAD', null, 'No mailbox selected');
+}
+
+/** The client's mailbox argument -> canonical UTF-8 name (RFC 9051 §5.1, §5.1.3). */
+export function mailboxName(ctx: CommandContext, raw: string): string {
+  return canonicalName(ctx.decodeMailboxName(raw));
+}
+
+/** The mailbox named by the client, or NO [NONEXISTENT] (RFC 5530). */
+export async function existingMailbox(ctx: CommandContext, raw: string, code = 'NONEXISTENT'): Promise<Mailbox> {
+  const name = mailboxName(ctx, raw);
+  const mailbox = await ctx.store.getMailbox(accountOf(ctx).id, name);
+  if (!mailbox) throw new ImapError('NO', code, `Mailbox does not exist: ${name}`);
+  return mailbox;
+}
+
+export function requireWritable(view: SelectedView): void {
+  if (view.readOnly) throw new ImapError('NO', null, 'Mailbox is read-only (selected with EXAMINE)');
+}
+
+/** `* OK [code] text` and friends: the text is sent as it is, not quoted (RFC 9051 §7.1 resp-text). */
+export function statusLine(status: 'OK' | 'NO' | 'BAD' | 'BYE', code: string | null, text: string): [Atom, Atom] {
+  return [new Atom(status), new Atom(code ? `[${code}] ${text}` : text)];
+}
+
+/** Ascending numbers -> "1:3,7" (RFC 9051 §9 sequence-set). Keeps the given order for COPYUID pairs. */
+export function formatSet(nums: readonly number[]): string {
+  const out: string[] = [];
+  let i = 0;
+  while (i < nums.length) {
+    const start = nums[i] as number;
+    let end = start;
+    while (i + 1 < nums.length && nums[i + 1] === end + 1) end = nums[++i] as number;
+    out.push(start === end ? String(start) : `${start}:${end}`);
+    i++;
+  }
+  return out.join(',');
+}
+
+const SYSTEM_FLAGS = new Map(['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'].map((f) => [f.toLowerCase(), f]));
+
+/**
+ * Flags a client may set (STORE, APPEND): system flags in their canonical case, keywords as sent.
+ * \Recent is dropped (RFC 3501 §2.3.2: the server sets it); other "\" flags are refused.
+ */
+export function storableFlags(flags: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const f of flags) {
+    if (f.startsWith('\\')) {
+      if (f.toLowerCase() === '\\recent') continue;
+      const sys = SYSTEM_FLAGS.get(f.toLowerCase());
+      if (!sys) throw new ImapError('BAD', null, `Unknown system flag ${f}`);
+      if (!out.includes(sys)) out.push(sys);
+    } else if (!out.some((o) => o.toLowerCase() === f.toLowerCase())) out.push(f);
+  }
+  return out;
+}
+
+export const noSequenceNumbers = (): boolean => false;
