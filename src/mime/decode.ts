@@ -100,7 +100,10 @@ const ALIASES: Record<string, string> = {
   'x-unknown': 'utf-8',
   unicode: 'utf-16le',
   cp1252: 'windows-1252',
-  latin1: 'iso-8859-1',
+  // As WHATWG does: mail labelled Latin-1 often holds Windows-1252 quotes and euro signs.
+  latin1: 'windows-1252',
+  'iso-8859-1': 'windows-1252',
+  'iso8859-1': 'windows-1252',
 };
 
 /** Bytes in a charset to text. us-ascii (the RFC 2045 default) and unknown charsets fall back to
@@ -114,24 +117,25 @@ export function decodeCharset(bytes: Buffer, charset: string | null): string {
   if (label === '' || label === 'us-ascii' || label === 'ascii' || label === 'utf-8' || label === 'utf8') {
     return fallback(bytes);
   }
+  // iconv-lite first: Node's TextDecoder maps windows-1252 like Latin-1 (0x80 stays U+0080).
+  try {
+    if (iconv.encodingExists(label)) return iconv.decode(bytes, label);
+  } catch {
+    // fall through
+  }
   try {
     const decoder = new TextDecoder(label);
     // WHATWG maps dangerous labels (iso-2022-kr, hz-gb-2312) to "replacement": no text at all.
     if (decoder.encoding !== 'replacement') return decoder.decode(bytes);
   } catch {
-    // not a WHATWG label: try iconv-lite below
-  }
-  try {
-    if (iconv.encodingExists(label)) return iconv.decode(bytes, label);
-  } catch {
-    // fall through
+    // not a known label either
   }
   return fallback(bytes);
 }
 
 function fallback(bytes: Buffer): string {
   if (isUtf8(bytes)) return bytes.toString('utf8');
-  return new TextDecoder('windows-1252').decode(bytes);
+  return iconv.decode(bytes, 'windows-1252');
 }
 
 const ENCODED_WORD = /=\?([^?\s]+)\?([BbQq])\?([^?\s]*)\?=/g;
