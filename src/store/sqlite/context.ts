@@ -60,11 +60,14 @@ export function toMailbox(row: MailboxRow): Mailbox {
   };
 }
 
+type RawMessageRow = [number, number, number, string, number, number, number, string, string, string];
+
 export class SqliteContext {
   readonly notifier = new ChangeNotifier();
   /** Blob ids an append in this process has written but not yet committed: never reap those. */
   readonly pendingBlobs = new Map<string, number>();
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly rawStatements = new Map<string, Database.Statement>();
 
   constructor(
     readonly db: Database.Database,
@@ -80,6 +83,31 @@ export class SqliteContext {
       this.statements.set(sql, statement);
     }
     return statement;
+  }
+
+  /** Message metadata for a SELECT of MESSAGE_COLUMNS. Raw rows and iterate() skip the per-row
+   *  column-name objects: about a third faster for a 100k-message mailbox (see the store report). */
+  metas(sql: string, ...params: unknown[]): MessageMeta[] {
+    let statement = this.rawStatements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql).raw(true);
+      this.rawStatements.set(sql, statement);
+    }
+    const out: MessageMeta[] = [];
+    for (const r of statement.iterate(...params) as IterableIterator<RawMessageRow>) {
+      out.push({
+        uid: r[0],
+        modseq: r[1],
+        flags: flagList(r[2], r[3]),
+        internalDate: r[4],
+        saveDate: r[5],
+        size: r[6],
+        blobId: r[7],
+        emailId: r[8],
+        threadId: r[9],
+      });
+    }
+    return out;
   }
 
   /** Runs fn in a write transaction. IMMEDIATE takes the write lock up front, so that UID and MODSEQ

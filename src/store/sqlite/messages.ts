@@ -6,7 +6,7 @@ import { parseFlags, joinKeywords } from '../flags.js';
 import { emailIdFor, threadIdFor } from '../ids.js';
 import type { MessageSummary } from '../../mime/types.js';
 import { StoreError, type AppendInput, type AppendResult, type MailboxChanges, type MessageMeta } from '../types.js';
-import { MESSAGE_COLUMNS, toMeta, type MessageRow, type SqliteContext } from './context.js';
+import { MESSAGE_COLUMNS, type SqliteContext } from './context.js';
 
 /** Thrown inside the append transaction when the blob file vanished (reaped) after it was written. */
 class BlobVanished extends Error {}
@@ -73,8 +73,7 @@ export async function appendMessage(ctx: SqliteContext, mailboxId: number, input
 export function listMessages(ctx: SqliteContext, mailboxId: number): MessageMeta[] {
   return ctx.read(() => {
     ctx.requireMailbox(mailboxId);
-    const rows = ctx.stmt(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE mailbox_id = ? ORDER BY uid`).all(mailboxId) as MessageRow[];
-    return rows.map(toMeta);
+    return ctx.metas(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE mailbox_id = ? ORDER BY uid`, mailboxId);
   });
 }
 
@@ -82,9 +81,7 @@ export function changesSince(ctx: SqliteContext, mailboxId: number, modseq: numb
   return ctx.read(() => {
     const box = ctx.requireMailbox(mailboxId);
     if (modseq >= box.highestmodseq) return { highestModseq: box.highestmodseq, expunged: [], changed: [] };
-    const changed = (
-      ctx.stmt(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE mailbox_id = ? AND modseq > ? ORDER BY uid`).all(mailboxId, modseq) as MessageRow[]
-    ).map(toMeta);
+    const changed = ctx.metas(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE mailbox_id = ? AND modseq > ? ORDER BY uid`, mailboxId, modseq);
     const expunged = ctx.stmt('SELECT uid FROM expunged WHERE mailbox_id = ? AND modseq > ? ORDER BY uid').pluck().all(mailboxId, modseq) as number[];
     return { highestModseq: box.highestmodseq, expunged, changed };
   });
