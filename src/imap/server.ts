@@ -1,0 +1,50 @@
+// The IMAP service: takes accepted sockets from the listeners (src/server/), runs one Session per
+// connection, and ends them all with `* BYE` on shutdown.
+import type { Socket } from 'node:net';
+import { TLSSocket, type SecureContext } from 'node:tls';
+import type { Logger } from 'pino';
+import type { Store } from '../store/types.js';
+import type { Limits } from './limits.js';
+import { Session } from './session.js';
+
+export interface ImapServiceOptions {
+  store: Store;
+  limits: Limits;
+  logger: Logger;
+  secureContext: () => SecureContext;
+  plaintextAuth: 'always' | 'loopback' | 'never';
+}
+
+export class ImapService {
+  private readonly sessions = new Set<Session>();
+  private stopping = false;
+
+  constructor(private readonly options: ImapServiceOptions) {}
+
+  handle(socket: Socket, opts: { implicitTls: boolean }): void {
+    if (this.stopping) {
+      socket.end('* BYE [UNAVAILABLE] Server shutting down\r\n');
+      return;
+    }
+    let conn = socket;
+    if (opts.implicitTls && !(socket instanceof TLSSocket)) {
+      // A raw socket from a plain listener that should speak TLS from the first byte.
+      conn = new TLSSocket(socket, { isServer: true, secureContext: this.options.secureContext() });
+    }
+    conn.on('error', (err) => this.options.logger.debug({ err }, 'IMAP connection error'));
+    const session = new Session(conn, this.options, { secure: opts.implicitTls });
+    this.sessions.add(session);
+    void session.closed.then(() => this.sessions.delete(session));
+    session.start();
+  }
+
+  get connectionCount(): number {
+    return this.sessions.size;
+  }
+
+  /** `* BYE [UNAVAILABLE] reason` to every session; resolves when all are closed. */
+  async shutdown(reason: string): Promise<void> {
+    this.stopping = true;
+    await Promise.all([...this.sessions].map((s) => s.shutdown(reason)));
+  }
+}

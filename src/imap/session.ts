@@ -1,0 +1,388 @@
+// One IMAP connection (DESIGN.md "How the IMAP layer is shaped"): greeting, read loop, dispatch to
+// the command modules in order (RFC 9051 §5.5), tagged answers, the selected view's updates at safe
+// points (RFC 9051 §7.5.1), IDLE pushes, STARTTLS, timeouts.
+import type { Socket } from 'node:net';
+import { TLSSocket, type SecureContext } from 'node:tls';
+import type { Logger } from 'pino';
+import type { Store } from '../store/types.js';
+import type { Limits } from './limits.js';
+import type { Command } from './wire/ast.js';
+import { CommandReader, defaultLiteralPolicy, type LiteralDecision, type LiteralInfo, type Request, type ReaderError } from './wire/reader.js';
+import { parseCommand, ParseError } from './wire/parse.js';
+import { ResponseWriter } from './wire/writer.js';
+import { Atom, type ImapData } from './wire/data.js';
+import { capabilityList } from './capabilities.js';
+import { commandModule, commandModules } from './commands/registry.js';
+import type { CommandContext, CommandModule, SessionState, StateKind } from './commands/types.js';
+import { SessionMode } from './session-mode.js';
+import { describeError } from './session-errors.js';
+import { isLoopback, looksLikeOtherProtocol } from './peer.js';
+
+export interface SessionDeps {
+  readonly store: Store;
+  readonly limits: Limits;
+  readonly logger: Logger;
+  readonly secureContext: () => SecureContext;
+  readonly plaintextAuth: 'always' | 'loopback' | 'never';
+}
+
+const STATE_TEXT: Record<StateKind, string> = {
+  notAuthenticated: 'not authenticated',
+  authenticated: 'authenticated',
+  selected: 'selected',
+  logout: 'logout',
+};
+
+export class Session {
+  private socket: Socket;
+  private readonly raw: Socket;
+  private reader!: CommandReader;
+  private readonly writer: ResponseWriter;
+  private state: SessionState = { kind: 'notAuthenticated' };
+  readonly mode = new SessionMode();
+  private secure: boolean;
+  private readonly loopback: boolean;
+  private authFailures = 0;
+  private idling = false;
+  private dirty = false;
+  private savedSearch: number[] | null = null;
+  private closing = false;
+  private afterTagged: Array<() => Promise<void> | void> = [];
+  private updates: Promise<void> = Promise.resolve();
+  private readonly unsubscribe: () => void;
+  private readonly log: Logger;
+  private readonly literalPolicy: (info: LiteralInfo) => LiteralDecision;
+  private readonly highWater: number;
+  private detachInput: () => void = () => undefined;
+  /** Resolves when the connection is closed and the session cleaned up. */
+  readonly closed: Promise<void>;
+  private resolveClosed!: () => void;
+
+  constructor(
+    socket: Socket,
+    private readonly deps: SessionDeps,
+    options: { readonly secure: boolean },
+  ) {
+    this.socket = socket;
+    this.raw = socket;
+    this.secure = options.secure;
+    this.loopback = isLoopback(socket.remoteAddress);
+    this.log = deps.logger.child({ peer: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}` });
+    this.literalPolicy = defaultLiteralPolicy(deps.limits);
+    this.highWater = deps.limits.maxLineBytes + 64 * 1024;
+    this.writer = new ResponseWriter(socket, { utf8: false, maxBuffered: deps.limits.maxOutputBufferBytes });
+    this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
+    this.attachInput(socket);
+    socket.on('error', (err) => this.log.debug({ err }, 'socket error'));
+    socket.once('close', () => this.cleanup());
+    socket.on('timeout', () => void this.autologout());
+    this.applyTimeout();
+    this.unsubscribe = deps.store.onChange((mailboxId, modseq) => this.onStoreChange(mailboxId, modseq));
+  }
+
+  /** Sends the greeting and serves commands until the connection ends. */
+  start(): void {
+    void this.serve().catch((err: unknown) => {
+      this.log.error({ err }, 'session failed');
+      this.destroy();
+    });
+  }
+
+  /** Server shutdown: `* BYE`, then close. */
+  async shutdown(reason: string): Promise<void> {
+    if (!this.closing) {
+      this.closing = true;
+      await withTimeout(this.writer.bye('UNAVAILABLE', reason), 1000);
+      this.end();
+    }
+    await this.closed;
+  }
+
+  // ---- input ----
+
+  private attachInput(socket: Socket): void {
+    const reader = new CommandReader(this.deps.limits, {
+      onLiteral: (info) => this.onLiteral(info),
+      continuation: () => void this.writer.continuation('Ready for literal').catch(() => undefined),
+    });
+    const onData = (chunk: Buffer): void => {
+      reader.push(chunk);
+      // Back-pressure: stop reading while commands are queued up beyond the high-water mark.
+      if (reader.bufferedBytes > this.highWater) socket.pause();
+    };
+    const onEnd = (): void => reader.end();
+    socket.on('data', onData);
+    socket.on('end', onEnd);
+    socket.on('close', onEnd);
+    this.reader = reader;
+    this.detachInput = () => {
+      socket.removeListener('data', onData);
+      socket.removeListener('end', onEnd);
+      socket.removeListener('close', onEnd);
+    };
+  }
+
+  private onLiteral(info: LiteralInfo): LiteralDecision {
+    // No message literals from a peer that has not logged in (RFC 9051 §6.3.12 needs authentication).
+    if (this.state.kind === 'notAuthenticated' && info.command === 'APPEND') {
+      return { status: 'BAD', code: null, text: 'APPEND is not valid in the not authenticated state' };
+    }
+    return this.literalPolicy(info);
+  }
+
+  /** Reads with the socket flowing: the reader only consumes while someone waits. */
+  private read<T>(fn: (r: CommandReader) => Promise<T>): Promise<T> {
+    if (this.socket.isPaused()) this.socket.resume();
+    return fn(this.reader);
+  }
+
+  // ---- the loop ----
+
+  private async serve(): Promise<void> {
+    await this.writer.untagged([new Atom('OK'), new Atom(`[CAPABILITY ${this.capabilities().join(' ')}] Postkeep ready.`)]);
+    while (!this.closing) {
+      const next = await this.read((r) => r.next());
+      if (next === null) break;
+      if ('kind' in next) await this.readerError(next);
+      else await this.execute(next);
+      if (this.state.kind === 'logout') {
+        this.end();
+        break;
+      }
+    }
+    this.end();
+  }
+
+  private async readerError(err: ReaderError): Promise<void> {
+    if (err.tag) await this.writer.tagged(err.tag, err.status, err.code, err.text);
+    else await this.writer.untagged([new Atom(err.status), new Atom(err.code ? `[${err.code}] ${err.text}` : err.text)]);
+    if (err.fatal) await this.bye(null, 'Too much invalid input; closing');
+  }
+
+  private async execute(request: Request): Promise<void> {
+    let cmd: Command;
+    try {
+      cmd = parseCommand(request, this.deps.limits.maxNesting);
+    } catch (err) {
+      if (!(err instanceof ParseError)) throw err;
+      if (this.state.kind === 'notAuthenticated' && looksLikeOtherProtocol(request)) {
+        await this.bye(null, 'This is an IMAP server');
+        return;
+      }
+      if (err.tag) await this.writer.tagged(err.tag, 'BAD', null, err.message);
+      else await this.writer.untagged([new Atom('BAD'), new Atom(err.message)]);
+      return;
+    }
+    const module = commandModule(cmd.name);
+    const display = 'uid' in cmd && cmd.uid ? `UID ${cmd.name}` : cmd.name;
+    if (!module) {
+      await this.writer.tagged(cmd.tag, 'BAD', null, `${display} is not supported`);
+      return;
+    }
+    if (!module.states.includes(this.state.kind)) {
+      await this.writer.tagged(cmd.tag, 'BAD', null, `${display} is not valid in the ${STATE_TEXT[this.state.kind]} state`);
+      return;
+    }
+    // RFC 9051 §7.5.1: no EXPUNGE during or right after a command that uses sequence numbers.
+    const allowExpunge = !(module as CommandModule).usesSequenceNumbers(cmd as never);
+    let status: 'OK' | 'NO' | 'BAD' = 'OK';
+    let code: string | null = null;
+    let text = `${display} completed`;
+    try {
+      const result = await module.run(cmd as never, this.context());
+      if (result?.code !== undefined) code = result.code;
+      if (result?.text !== undefined) text = result.text;
+    } catch (err) {
+      if (this.closing) return;
+      const d = describeError(err);
+      if (d.serverBug) this.log.error({ err, command: display }, 'command failed');
+      ({ status, code, text } = d);
+    }
+    if (this.closing) return;
+    await this.sendUpdates(allowExpunge);
+    await this.writer.tagged(cmd.tag, status, code, text);
+    const actions = this.afterTagged;
+    this.afterTagged = [];
+    for (const action of actions) await action();
+    if (this.authFailures >= this.deps.limits.maxAuthFailures) await this.bye(null, 'Too many failed authentication attempts');
+  }
+
+  // ---- the selected view's updates ----
+
+  private onStoreChange(mailboxId: number, modseq: number): void {
+    const s = this.state;
+    if (s.kind !== 'selected' || s.view.mailbox.id !== mailboxId || modseq <= s.view.modseq) return;
+    this.dirty = true;
+    // RFC 2177: an idling client hears at once.
+    if (this.idling) void this.sendUpdates(true);
+  }
+
+  /** Pulls store changes (when any were signalled, or `force`) and sends what may be sent. Serialized. */
+  private sendUpdates(allowExpunge: boolean, force = false): Promise<void> {
+    const run = this.updates.then(async () => {
+      const s = this.state;
+      if (s.kind !== 'selected' || this.closing) return;
+      const view = s.view;
+      if (this.dirty || force) {
+        this.dirty = false;
+        const box = await this.deps.store.getMailboxById(view.mailbox.id);
+        if (!box) {
+          // The mailbox was deleted under us (RFC 9051 §7.1.5 lets BYE end the session).
+          await this.bye(null, 'The selected mailbox was deleted');
+          return;
+        }
+        view.apply(await this.deps.store.changesSince(view.mailbox.id, view.modseq));
+        // IMAP4rev1 \Recent: the first session to hear of a message gets it (RFC 3501 §2.3.2).
+        if (!this.mode.rev2 && !view.readOnly && view.pendingNewCount > 0) view.claimRecent(await this.deps.store.claimRecent(view.mailbox.id));
+      }
+      if (this.state !== s) return;
+      for (const response of view.flush({ allowExpunge, rev2: this.mode.rev2 })) await this.writer.untagged([...response]);
+    });
+    this.updates = run.catch((err: unknown) => {
+      if (!this.closing) this.log.error({ err }, 'sending mailbox updates failed');
+    });
+    return run;
+  }
+
+  // ---- what commands see ----
+
+  private capabilities(): string[] {
+    return capabilityList(commandModules, {
+      state: this.state.kind,
+      secure: this.secure,
+      starttls: !this.secure,
+      plaintextAuthAllowed: this.plaintextAuthAllowed(),
+    });
+  }
+
+  private plaintextAuthAllowed(): boolean {
+    const p = this.deps.plaintextAuth;
+    return this.secure || p === 'always' || (p === 'loopback' && this.loopback);
+  }
+
+  private context(): CommandContext {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const session = this;
+    return {
+      store: this.deps.store,
+      limits: this.deps.limits,
+      logger: this.log,
+      get state() {
+        return session.state;
+      },
+      setState: (state) => this.setState(state),
+      get enabled() {
+        return session.mode.enabled;
+      },
+      get rev2() {
+        return session.mode.rev2;
+      },
+      get secure() {
+        return session.secure;
+      },
+      get starttlsAvailable() {
+        return !session.secure;
+      },
+      get plaintextAuthAllowed() {
+        return session.plaintextAuthAllowed();
+      },
+      get savedSearch() {
+        return session.savedSearch;
+      },
+      set savedSearch(v) {
+        session.savedSearch = v;
+      },
+      decodeMailboxName: (raw) => this.mode.decodeMailboxName(raw),
+      encodeMailboxName: (name) => this.mode.encodeMailboxName(name),
+      untagged: (...parts: ImapData[]) => this.writer.untagged(parts),
+      continuation: (text) => this.writer.continuation(text),
+      readLine: () => this.read((r) => r.nextLine()),
+      enable: (cap) => {
+        const turnedOn = this.mode.enable(cap);
+        if (turnedOn && this.mode.rev2) this.writer.setUtf8(true); // RFC 9051 §4.3: UTF-8 in quoted strings
+        return turnedOn;
+      },
+      capabilities: () => this.capabilities(),
+      authFailed: () => {
+        this.authFailures++;
+      },
+      afterTagged: (action) => {
+        this.afterTagged.push(action);
+      },
+      upgradeToTls: () => this.upgradeToTls(),
+      refresh: (o) => this.sendUpdates(o.allowExpunge, true),
+      setIdling: (on) => {
+        this.idling = on;
+        if (on) void this.sendUpdates(true);
+      },
+    };
+  }
+
+  private setState(state: SessionState): void {
+    const wasAuthenticated = this.state.kind !== 'notAuthenticated';
+    this.state = state;
+    this.dirty = false;
+    if (!wasAuthenticated && state.kind !== 'notAuthenticated') this.applyTimeout();
+  }
+
+  /** RFC 9051 §6.2.1: after the tagged OK, TLS on the same socket; plaintext read ahead is dropped. */
+  private async upgradeToTls(): Promise<void> {
+    this.detachInput();
+    const plain = this.socket;
+    const secure = new TLSSocket(plain, { isServer: true, secureContext: this.deps.secureContext() });
+    secure.on('error', (err) => {
+      this.log.debug({ err }, 'TLS error');
+      this.destroy();
+    });
+    this.socket = secure;
+    this.secure = true;
+    this.writer.setOutput(secure);
+    this.attachInput(secure);
+  }
+
+  // ---- ending ----
+
+  private applyTimeout(): void {
+    const l = this.deps.limits;
+    this.raw.setTimeout(this.state.kind === 'notAuthenticated' ? l.idleTimeoutUnauthenticatedMs : l.idleTimeoutAuthenticatedMs);
+  }
+
+  private async autologout(): Promise<void> {
+    await this.bye(null, 'Autologout; idle for too long');
+  }
+
+  /** `* BYE text` and close (RFC 9051 §7.1.5). */
+  private async bye(code: string | null, text: string): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    await withTimeout(this.writer.bye(code, text), 1000);
+    this.end();
+  }
+
+  private end(): void {
+    this.closing = true;
+    this.state = { kind: 'logout' };
+    if (!this.socket.destroyed) this.socket.end();
+    // A peer that never reads must not keep the socket open.
+    setTimeout(() => this.destroy(), 2000).unref();
+  }
+
+  private destroy(): void {
+    this.closing = true;
+    this.socket.destroy();
+    this.raw.destroy();
+  }
+
+  private cleanup(): void {
+    this.closing = true;
+    this.unsubscribe();
+    this.reader.end();
+    this.resolveClosed();
+  }
+}
+
+async function withTimeout(p: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([p.catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
