@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { analyzeMessage } from '../../src/mime/analyze.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/index.js';
 import type { MessageAnalyzer } from '../../src/store/types.js';
 import { storeConformanceSuite } from './conformance.js';
@@ -107,6 +108,65 @@ describe('sqlite store', () => {
       const [meta] = await store.listMessages(box.id);
       assert.ok(meta && store.blobs.exists(meta.blobId));
       await store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('with the real MIME analyzer: summary and body text survive the JSON round trip', async () => {
+    const dir = tempDir();
+    try {
+      const store = await openIn(dir, false, analyzeMessage);
+      const account = await store.createAccount('dave', 'h');
+      const box = await store.getMailbox(account.id, 'INBOX');
+      assert.ok(box);
+      const bytes = Buffer.from(
+        'From: Dave <dave@example.org>\r\nTo: eve@example.org\r\nSubject: =?UTF-8?Q?caf=C3=A9?=\r\n' +
+          'Message-ID: <r1@example.org>\r\nDate: Mon, 2 Jan 2023 10:00:00 +0100\r\nMIME-Version: 1.0\r\n' +
+          'Content-Type: multipart/alternative; boundary="b"\r\n\r\n' +
+          '--b\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nna=C3=AFve text\r\n' +
+          '--b\r\nContent-Type: text/html\r\n\r\n<p>html</p>\r\n--b--\r\n',
+      );
+      await store.appendMessage(box.id, { bytes, flags: [] });
+      const expected = analyzeMessage(bytes);
+      const summary = (await store.getSummaries(box.id, [1])).get(1);
+      assert.deepEqual(summary, JSON.parse(JSON.stringify(expected.summary)));
+      assert.equal(summary?.envelope.messageId, '<r1@example.org>');
+      assert.equal(summary?.root.children.length, 2);
+      const [meta] = await store.listMessages(box.id);
+      assert.ok(meta);
+      assert.equal(await store.getBodyText(meta.blobId), expected.bodyText);
+      assert.ok(expected.bodyText.includes('naïve'));
+      await store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('two stores on one data dir (as two processes): an append racing with the removal of the same bytes keeps its file', async () => {
+    const dir = tempDir();
+    try {
+      const one = await openIn(dir);
+      const two = await openIn(dir); // its own connection and its own in-flight bookkeeping
+      const account = await one.createAccount('frank', 'h');
+      const box = await one.getMailbox(account.id, 'INBOX');
+      assert.ok(box);
+      for (let round = 0; round < 20; round++) {
+        const bytes = makeMessage();
+        // two writes the file; meanwhile one adds, expunges and unlinks the same content.
+        const appending = two.appendMessage(box.id, { bytes, flags: [] });
+        await one.appendMessage(box.id, { bytes, flags: ['\\Deleted'] });
+        await one.expunge(box.id);
+        await appending;
+        const live = await one.listMessages(box.id);
+        assert.equal(live.length, 1);
+        for (const m of live) assert.deepEqual(await two.readMessage(m.blobId), bytes);
+        await one.storeFlags(box.id, live.map((m) => m.uid), 'add', ['\\Deleted']);
+        await one.expunge(box.id);
+      }
+      assert.deepEqual((await one.blobs.listFiles()).blobs, [], 'nothing left behind');
+      await one.close();
+      await two.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,0 +1,57 @@
+// Content-addressed blob files on their own.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { FileBlobStore, sha256Hex } from '../../src/store/blobs/file-blobs.js';
+
+function withBlobs(fsync: boolean, body: (blobs: FileBlobStore, root: string) => Promise<void>): () => Promise<void> {
+  return async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'postkeep-blobs-'));
+    try {
+      await body(new FileBlobStore(join(dir, 'blobs'), { fsync }), join(dir, 'blobs'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+}
+
+test(
+  'write (with fsync) stores under ab/cd/<sha256>, reuses existing content, leaves no temp files',
+  withBlobs(true, async (blobs, root) => {
+    const bytes = Buffer.from('hello\r\n');
+    const id = sha256Hex(bytes);
+    const results = await Promise.all([blobs.write(bytes), blobs.write(bytes), blobs.write(bytes)]);
+    assert.ok(results.every((r) => r.id === id));
+    assert.deepEqual((await blobs.write(bytes)).created, false);
+    assert.deepEqual(readdirSync(join(root, id.slice(0, 2), id.slice(2, 4))), [id]);
+    assert.deepEqual(await blobs.read(id), bytes);
+    assert.deepEqual(await blobs.read(id, 1, 3), Buffer.from('el'));
+  }),
+);
+
+test(
+  'pathFor refuses ids that are not sha256 hex',
+  withBlobs(false, async (blobs) => {
+    for (const bad of ['', '../x', 'A'.repeat(64), '0'.repeat(63)]) assert.throws(() => blobs.pathFor(bad));
+  }),
+);
+
+test(
+  'collectOrphans removes unreferenced old files and stale temp files only',
+  withBlobs(false, async (blobs) => {
+    const keep = await blobs.write(Buffer.from('keep'));
+    const drop = await blobs.write(Buffer.from('drop'));
+    const dir = join(blobs.root, drop.id.slice(0, 2), drop.id.slice(2, 4));
+    const temp = join(dir, '.tmp-crashed');
+    writeFileSync(temp, 'partial');
+    const old = new Date(Date.now() - 2 * 3600_000);
+    utimesSync(temp, old, old);
+    const removed = await blobs.collectOrphans((id) => id !== keep.id && blobs.removeSync(id), 0);
+    assert.deepEqual(removed, [drop.id]);
+    assert.ok(blobs.exists(keep.id));
+    assert.deepEqual(readdirSync(dir), []);
+    assert.equal(blobs.removeSync(drop.id), false, 'removing twice is fine');
+  }),
+);
