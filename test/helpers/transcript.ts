@@ -7,7 +7,8 @@
 //   @seed MAILBOX FILE [FLAG ...]  append FILE (in this folder) to MAILBOX through the store; the
 //                                  internal date is the message's Date header
 //   @closed                        the server must close the current session's connection
-//   @wait [N]                      read N (default 1) more responses from the current session
+//   @wait [N | PATTERN]            read N (default 1) more responses from the current session, or
+//                                  read until a line matches PATTERN
 //   C: LINE                        send LINE + CRLF and read: until every command in flight is answered
 //                                  (tagged), or until a `+` continuation request, or until the server
 //                                  closes the connection. While the previous read stopped at `+`, the
@@ -16,12 +17,13 @@
 //   S: PATTERN                     next received line matches PATTERN; `...` matches any text
 //   S~: PATTERN                    consecutive S~ lines match the next lines in any order
 //   S/: REGEX                      next received line matches the (anchored) regular expression
+//   S~*:                           the current S~ group may be interleaved with any other lines
 //   S*:                            any number (zero or more) of lines
 // Patterns: `...` any text, `"?` an optional double quote, `[[A B C]]` the words in any order.
 // Every received line of a batch must be matched by the S lines that follow its C line.
 // In C and S lines: $USER $PASS $PLAIN (base64 of \0user\0pass) $USER64 $PASS64, ${size:FILE} (${size:A+B} sums),
 // ${repeat:N:TEXT}. In C lines, literals: {{file:NAME}} {{text:TEXT}} (synchronizing; the `+` is
-// awaited) and {{file+:NAME}} {{text+:TEXT}} (LITERAL+).
+// awaited) and {{file+:NAME}} {{text+:TEXT}} (LITERAL+); in TEXT, \r\n stands for CRLF.
 import { readFile } from 'node:fs/promises';
 import { ImapClient, type Part, type Response } from './imap-client.js';
 import { fixturePath } from './fixtures.js';
@@ -30,7 +32,7 @@ import type { TestServer } from './server.js';
 type Item =
   | { kind: 'line'; re: RegExp; src: string; line: number }
   | { kind: 'any'; line: number }
-  | { kind: 'group'; res: Array<{ re: RegExp; src: string }>; line: number };
+  | { kind: 'group'; res: Array<{ re: RegExp; src: string }>; line: number; loose: boolean };
 
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -77,22 +79,26 @@ export function matchBatch(items: readonly Item[], lines: readonly string[]): bo
       return false;
     }
     const k = item.res.length;
-    if (j + k > lines.length) return false;
-    const slice = lines.slice(j, j + k);
-    const used = new Array<boolean>(k).fill(false);
-    const assign = (p: number): boolean => {
-      const pat = item.res[p];
-      if (!pat) return true;
-      for (let q = 0; q < k; q++) {
-        if (!used[q] && pat.re.test(slice[q] ?? '')) {
-          used[q] = true;
-          if (assign(p + 1)) return true;
-          used[q] = false;
+    const maxLen = item.loose ? lines.length - j : k;
+    for (let len = k; len <= maxLen; len++) {
+      if (j + len > lines.length) return false;
+      const slice = lines.slice(j, j + len);
+      const used = new Array<boolean>(len).fill(false);
+      const assign = (p: number): boolean => {
+        const pat = item.res[p];
+        if (!pat) return true;
+        for (let q = 0; q < len; q++) {
+          if (!used[q] && pat.re.test(slice[q] ?? '')) {
+            used[q] = true;
+            if (assign(p + 1)) return true;
+            used[q] = false;
+          }
         }
-      }
-      return false;
-    };
-    return assign(0) && go(i + 1, j + k);
+        return false;
+      };
+      if (assign(0) && go(i + 1, j + len)) return true;
+    }
+    return false;
   };
   return go(0, 0);
 }
@@ -136,7 +142,8 @@ async function toParts(line: string): Promise<Part[]> {
   let last = 0;
   for (const m of line.matchAll(re)) {
     parts.push(line.slice(last, m.index));
-    const literal = m[1] === 'file' ? await readFile(fixturePath('transcripts', m[3] ?? '')) : Buffer.from(m[3] ?? '', 'utf8');
+    const literal =
+      m[1] === 'file' ? await readFile(fixturePath('transcripts', m[3] ?? '')) : Buffer.from((m[3] ?? '').replace(/\\r\\n/g, '\r\n'), 'utf8');
     parts.push({ literal, nonSync: m[2] === '+' });
     last = (m.index ?? 0) + m[0].length;
   }
@@ -161,7 +168,7 @@ export async function runTranscript(file: string, text: string, ctx: TranscriptC
   let batch: Response[] = [];
   let batchFrom = 0;
   let items: Item[] = [];
-  let group: Item & { kind: 'group' } = { kind: 'group', res: [], line: 0 };
+  let group: Item & { kind: 'group' } = { kind: 'group', res: [], line: 0, loose: false };
 
   const fail = (lineNo: number, msg: string): never => {
     const log = current ? current.client.transcript(80) : '';
@@ -169,14 +176,16 @@ export async function runTranscript(file: string, text: string, ctx: TranscriptC
   };
   const flushGroup = (): void => {
     if (group.res.length > 0) items.push(group);
-    group = { kind: 'group', res: [], line: 0 };
+    group = { kind: 'group', res: [], line: 0, loose: false };
   };
   const check = (lineNo: number): void => {
     flushGroup();
     const received = batch.map((r) => r.text);
     if (!matchBatch(items, received)) {
       const expected = items
-        .map((it) => (it.kind === 'line' ? `S: ${it.src}` : it.kind === 'any' ? 'S*:' : it.res.map((r) => `S~: ${r.src}`).join('\n')))
+        .map((it) =>
+          it.kind === 'line' ? `S: ${it.src}` : it.kind === 'any' ? 'S*:' : [...it.res.map((r) => `S~: ${r.src}`), ...(it.loose ? ['S~*:'] : [])].join('\n'),
+        )
         .join('\n');
       fail(batchFrom, `server lines do not match (checked at line ${lineNo})\n--- expected ---\n${expected}\n--- received ---\n${received.join('\n')}`);
     }
@@ -209,12 +218,16 @@ export async function runTranscript(file: string, text: string, ctx: TranscriptC
       const lineNo = idx + 1;
       const raw = lines[idx] ?? '';
       if (raw.trim() === '' || raw.startsWith('#')) continue;
-      const m = /^(C:|C>|S:|S~:|S\/:|S\*:|@\w+)\s?(.*)$/.exec(raw);
+      const m = /^(C:|C>|S:|S~:|S~\*:|S\/:|S\*:|@\w+)\s?(.*)$/.exec(raw);
       if (!m) fail(lineNo, `cannot parse transcript line: ${raw}`);
       const op = m?.[1] ?? '';
       const arg = m?.[2] ?? '';
       if (op.startsWith('S')) {
         const pat = await substitute(arg, ctx);
+        if (op === 'S~*:') {
+          group.loose = true;
+          continue;
+        }
         if (op === 'S~:') {
           if (group.res.length === 0) group.line = lineNo;
           group.res.push({ re: globToRegExp(pat), src: pat });
@@ -252,11 +265,15 @@ export async function runTranscript(file: string, text: string, ctx: TranscriptC
       } else if (op === '@wait') {
         // read N more responses (default 1) from the current session, e.g. updates during IDLE
         if (!current) fail(lineNo, 'no session');
-        const n = arg.trim() === '' ? 1 : Number(arg);
+        const a = arg.trim();
+        const untilRe = a !== '' && !/^\d+$/.test(a) ? globToRegExp(await substitute(a, ctx)) : null;
+        const n = a === '' ? 1 : untilRe ? Infinity : Number(a);
         batchFrom = lineNo;
         for (let k = 0; k < n; k++) {
           try {
-            batch.push(await (current as Session).client.next());
+            const r = await (current as Session).client.next();
+            batch.push(r);
+            if (untilRe?.test(r.text)) break;
           } catch (e) {
             fail(lineNo, (e as Error).message.split('\n')[0] ?? 'read failed');
           }
