@@ -172,3 +172,19 @@ describe('sqlite store', () => {
     }
   });
 });
+
+test('sqlite store: a refused append leaves no blob file behind', async () => {
+  const dir = tempDir();
+  try {
+    const store = await openIn(dir);
+    const account = await store.createAccount('gina', 'h');
+    const box = await store.createMailbox(account.id, 'Doomed');
+    const appending = store.appendMessage(box.id, { bytes: makeMessage(), flags: [] });
+    await store.deleteMailbox(account.id, 'Doomed'); // while the append writes its file
+    await assert.rejects(appending, { name: 'StoreError', code: 'NONEXISTENT' });
+    assert.deepEqual((await store.blobs.listFiles()).blobs, []);
+    await store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

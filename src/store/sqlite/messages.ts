@@ -20,12 +20,13 @@ export async function appendMessage(ctx: SqliteContext, mailboxId: number, input
   ctx.requireMailbox(mailboxId); // fail early, before any bytes are written
   const blobId = sha256Hex(input.bytes);
   ctx.pendingBlobs.set(blobId, (ctx.pendingBlobs.get(blobId) ?? 0) + 1);
+  let committed = false;
   try {
+    let analysis: { summary: MessageSummary; bodyText: string } | null = null;
     for (let attempt = 0; ; attempt++) {
-      let analysis: { summary: MessageSummary; bodyText: string } | null = null;
       // Known content (a row with references) has a durable file already: no analysis, no write.
       if (attempt > 0 || !ctx.hasBlobRow(blobId)) {
-        analysis = ctx.analyze(input.bytes);
+        analysis ??= ctx.analyze(input.bytes);
         await ctx.blobs.write(input.bytes, blobId);
       }
       try {
@@ -57,6 +58,7 @@ export async function appendMessage(ctx: SqliteContext, mailboxId: number, input
           ctx.stmt('UPDATE mailboxes SET uidnext = ?, highestmodseq = ? WHERE id = ?').run(uid + 1, modseq, mailboxId);
           return { uidValidity: box.uidvalidity, uid, modseq };
         });
+        committed = true;
         ctx.notifier.emit(mailboxId, result.modseq);
         return result;
       } catch (err) {
@@ -67,6 +69,14 @@ export async function appendMessage(ctx: SqliteContext, mailboxId: number, input
     const left = (ctx.pendingBlobs.get(blobId) ?? 1) - 1;
     if (left > 0) ctx.pendingBlobs.set(blobId, left);
     else ctx.pendingBlobs.delete(blobId);
+    // A failed append (say, the mailbox was deleted meanwhile) leaves no file nobody refers to.
+    if (!committed) {
+      try {
+        ctx.reap([blobId]);
+      } catch {
+        // collectOrphans() will find it; the caller's error is the one that matters.
+      }
+    }
   }
 }
 
