@@ -1,12 +1,13 @@
 // ENVELOPE, BODY and BODYSTRUCTURE as ImapData, exactly the RFC 9051 §7.5.2 forms (body-type-mpart,
 // body-type-basic, body-type-text, body-type-msg, body-ext-*). Type and subtype are upper-cased
 // (as Dovecot sends them); parameter values are kept as parsed.
-import type { ImapData } from '../imap/wire/data.js';
+import { Concat, type ImapData } from '../imap/wire/data.js';
 import type { Address, Envelope, MimePart } from './types.js';
 
 function addressList(list: readonly Address[] | null): ImapData {
   if (list === null || list.length === 0) return null;
-  return list.map((a) => [a.name, a.adl, a.mailbox, a.host]);
+  // RFC 9051 §9: env-from = "(" 1*address ")" / nil — addresses follow each other with no space.
+  return [new Concat(list.map((a) => [a.name, a.adl, a.mailbox, a.host]))];
 }
 
 /** env-date env-subject env-from env-sender env-reply-to env-to env-cc env-bcc env-in-reply-to env-message-id */
@@ -47,7 +48,8 @@ const EMPTY_PART: ImapData = ['TEXT', 'PLAIN', ['CHARSET', 'us-ascii'], null, nu
 export function bodyStructureData(part: MimePart, extended: boolean): ImapData {
   if (part.type === 'multipart') {
     const bodies = part.children.length > 0 ? part.children.map((c) => bodyStructureData(c, extended)) : [EMPTY_PART];
-    const out: ImapData[] = [...bodies, part.subtype.toUpperCase()];
+    // RFC 9051 §9: body-type-mpart = 1*body SP media-subtype — no space between the bodies.
+    const out: ImapData[] = [new Concat(bodies), part.subtype.toUpperCase()];
     if (extended) out.push(paramList(part.params), ...commonExtension(part));
     return out;
   }

@@ -1,16 +1,9 @@
-// A tiny ImapData serializer for the MIME tests (the real response writer lives in src/imap/wire):
-// strings quoted with \ and " escaped (UTF-8 kept), literals for CR/LF/NUL, NIL, numbers, lists.
-import { Atom, Literal, type ImapData } from '../../src/imap/wire/data.js';
+// Serializes ImapData as the server sends it (the real writer), as one string for golden comparisons.
+import { serialize as serializeParts } from '../../src/imap/wire/writer.js';
+import type { ImapData } from '../../src/imap/wire/data.js';
 
 export function serialize(data: ImapData): string {
-  if (data === null) return 'NIL';
-  if (typeof data === 'number') return String(data);
-  if (typeof data === 'string') {
-    if (/[\r\n\0]/.test(data)) return `{${Buffer.byteLength(data)}}\r\n${data}`;
-    return '"' + data.replace(/[\\"]/g, '\\$&') + '"';
-  }
-  if (data instanceof Atom) return data.value;
-  if (data instanceof Literal) return `{${data.bytes.length}}\r\n${data.bytes.toString('latin1')}`;
-  if (Array.isArray(data)) return '(' + (data as readonly ImapData[]).map(serialize).join(' ') + ')';
-  return '<stream>';
+  return serializeParts(data, { utf8: true })
+    .map((part) => (Buffer.isBuffer(part) ? part.toString('utf8') : '<stream>'))
+    .join('');
 }

@@ -24,4 +24,10 @@ export class StreamLiteral {
   ) {}
 }
 
-export type ImapData = null | number | string | Atom | Literal | StreamLiteral | readonly ImapData[];
+/** Items written one after another with no space and no parentheses: the grammar's `1*body` in a
+ *  multipart BODYSTRUCTURE and `"(" 1*address ")"` in an ENVELOPE have no separator (RFC 9051 §9). */
+export class Concat {
+  constructor(readonly items: readonly ImapData[]) {}
+}
+
+export type ImapData = null | number | string | Atom | Literal | StreamLiteral | Concat | readonly ImapData[];

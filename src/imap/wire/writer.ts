@@ -2,7 +2,7 @@
 // (DESIGN.md rule 3: a slow reader cannot make the server buffer without limit).
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
-import { Atom, Literal, StreamLiteral, type ImapData } from './data.js';
+import { Atom, Concat, Literal, StreamLiteral, type ImapData } from './data.js';
 
 /** Longest string still sent quoted; longer ones go as literals (kinder to client parsers). */
 const MAX_QUOTED_BYTES = 1024;
@@ -52,6 +52,8 @@ function write(data: ImapData, utf8: boolean, out: Output): void {
   } else if (data instanceof StreamLiteral) {
     out.add(`${data.binary ? '~' : ''}{${data.size}}\r\n`);
     out.addStream(data);
+  } else if (data instanceof Concat) {
+    for (const item of data.items) write(item, utf8, out);
   } else {
     out.add('(');
     data.forEach((item, i) => {

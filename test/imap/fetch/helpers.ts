@@ -1,15 +1,16 @@
 // Turns FETCH data into plain values that read well in assertions.
-import { Atom, Literal, StreamLiteral, type ImapData } from '../../../src/imap/wire/data.js';
+import { Atom, Concat, Literal, StreamLiteral, type ImapData } from '../../../src/imap/wire/data.js';
 import { buildFetchData, type FetchOptions, type FetchTarget } from '../../../src/imap/fetch/index.js';
 import type { FetchAtt } from '../../../src/imap/wire/ast.js';
 import { fakeDeps, meta, type CountingDeps } from './fixture.js';
 
-export type Plain = null | number | string | { atom: string } | { literal: string; binary: boolean } | { stream: number } | Plain[];
+export type Plain = null | number | string | { atom: string } | { literal: string; binary: boolean } | { stream: number } | { concat: Plain[] } | Plain[];
 
 export function plain(d: ImapData): Plain {
   if (d instanceof Atom) return { atom: d.value };
   if (d instanceof Literal) return { literal: d.bytes.toString('latin1'), binary: d.binary };
   if (d instanceof StreamLiteral) return { stream: d.size };
+  if (d instanceof Concat) return { concat: d.items.map(plain) };
   if (Array.isArray(d)) return d.map(plain);
   return d as null | number | string;
 }
