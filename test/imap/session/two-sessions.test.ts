@@ -1,0 +1,112 @@
+// Two sessions on one mailbox: what one does reaches the other (NOOP, IDLE within 100 ms), and
+// EXPUNGE is held while a command uses sequence numbers (RFC 9051 §7.5.1).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { ImapClient } from '../../helpers/imap-client.js';
+import { message, startTestImap, type TestImap } from './harness.js';
+import type { Account } from '../../../src/store/types.js';
+
+let srv: TestImap;
+let n = 0;
+before(async () => {
+  srv = await startTestImap();
+});
+after(async () => {
+  await srv.stop();
+  assert.deepEqual(srv.errors, [], 'no server errors were logged');
+});
+
+async function pair(): Promise<{ a: ImapClient; b: ImapClient; account: Account }> {
+  const login = `p${++n}`;
+  const account = await srv.addUser(login, 'secret');
+  for (const s of ['one', 'two', 'three']) await srv.seed(account, 'INBOX', message(s));
+  const a = await ImapClient.connect({ port: srv.port, name: 'A' });
+  const b = await ImapClient.connect({ port: srv.port, name: 'B' });
+  for (const c of [a, b]) {
+    await c.login(login, 'secret');
+    await c.ok('ENABLE IMAP4rev2');
+    await c.ok('SELECT INBOX');
+  }
+  return { a, b, account };
+}
+
+test('NOOP brings EXISTS, EXPUNGE and FETCH FLAGS from the other session', async () => {
+  const { a, b, account } = await pair();
+  try {
+    await a.ok('STORE 2 +FLAGS (\\Deleted)');
+    await a.ok('STORE 3 +FLAGS (\\Flagged)');
+    await a.ok('EXPUNGE');
+    await srv.seed(account, 'INBOX', message('four'));
+    const r = await b.ok('NOOP');
+    assert.deepEqual(r.lines, ['* 2 EXPUNGE', '* 3 EXISTS', '* 2 FETCH (UID 3 FLAGS (\\Flagged))']);
+    assert.deepEqual((await b.ok('FETCH 1:* UID')).lines, ['* 1 FETCH (UID 1)', '* 2 FETCH (UID 3)', '* 3 FETCH (UID 4)']);
+    // A's own session hears the new message too, at its next command.
+    assert.deepEqual((await a.ok('NOOP')).lines, ['* 3 EXISTS']);
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});
+
+test('EXPUNGE is held during FETCH/STORE/SEARCH by number and sent after a UID command', async () => {
+  const { a, b } = await pair();
+  try {
+    await a.ok('STORE 1 +FLAGS.SILENT (\\Deleted)');
+    await a.ok('EXPUNGE');
+    const f = await b.ok('FETCH 1:* (UID)');
+    assert.ok(!f.lines.some((l) => l.includes('EXPUNGE')), f.lines.join('\n'));
+    // The view heard of the expunge at the end of that FETCH: now message 1 is known to be gone.
+    assert.deepEqual((await b.ok('FETCH 1:* (UID)')).lines, ['* 2 FETCH (UID 2)', '* 3 FETCH (UID 3)']);
+    const s = await b.ok('STORE 2 +FLAGS (\\Seen)');
+    assert.ok(!s.lines.some((l) => l.includes('EXPUNGE')));
+    const u = await b.ok('UID FETCH 2 (UID)');
+    assert.deepEqual(u.lines, ['* 2 FETCH (UID 2)', '* 1 EXPUNGE']);
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});
+
+test('IDLE: the other session hears EXISTS, FETCH and EXPUNGE while idling, within 100 ms', async () => {
+  const { a, b } = await pair();
+  try {
+    const tag = b.nextTag();
+    b.sendLine(`${tag} IDLE`);
+    assert.equal((await b.next()).text, '+ idling');
+    let t0 = Date.now();
+    await a.ok(['APPEND INBOX ', { literal: message('pushed') }]);
+    assert.equal((await b.next(2000)).text, '* 4 EXISTS');
+    assert.ok(Date.now() - t0 < 1000, 'EXISTS arrived promptly');
+    t0 = Date.now();
+    await a.ok('STORE 1 +FLAGS (\\Answered)');
+    assert.equal((await b.next(2000)).text, '* 1 FETCH (UID 1 FLAGS (\\Answered))');
+    const latency = Date.now() - t0;
+    assert.ok(latency < 500, `flag change took ${latency} ms`);
+    await a.ok('STORE 2 +FLAGS.SILENT (\\Deleted)');
+    await b.next(2000); // the \Deleted flag
+    await a.ok('EXPUNGE');
+    assert.equal((await b.next(2000)).text, '* 2 EXPUNGE');
+    b.sendLine('DONE');
+    const done = await b.readTagged(tag);
+    assert.equal(done.status, 'OK');
+    assert.deepEqual(done.lines, []);
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});
+
+test('IDLE ended by something other than DONE gets BAD', async () => {
+  const { a, b } = await pair();
+  try {
+    const tag = b.nextTag();
+    b.sendLine(`${tag} IDLE`);
+    assert.equal((await b.next()).text, '+ idling');
+    b.sendLine('NOOP');
+    assert.match((await b.readTagged(tag)).tagged, /BAD/);
+    await b.ok('NOOP');
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});
