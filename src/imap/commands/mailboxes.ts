@@ -43,11 +43,6 @@ export const createCommand: CommandModule<'CREATE'> = {
   },
 };
 
-async function hasChildren(ctx: CommandContext, name: string): Promise<boolean> {
-  const all = await ctx.store.listMailboxes(accountOf(ctx).id);
-  return all.some((m) => m.name.startsWith(name + DELIMITER));
-}
-
 export const deleteCommand: CommandModule<'DELETE'> = {
   names: ['DELETE'],
   states: ['authenticated', 'selected'],
@@ -58,9 +53,8 @@ export const deleteCommand: CommandModule<'DELETE'> = {
     const account = accountOf(ctx);
     const mailbox = await ctx.store.getMailbox(account.id, name);
     if (!mailbox) throw new ImapError('NO', 'NONEXISTENT', `Mailbox does not exist: ${name}`);
-    // RFC 9051 §6.3.5 lets a server keep a deleted parent as \Noselect; we have no such state,
-    // so a mailbox with children is refused (HASCHILDREN, RFC 9051 §7.1).
-    if (await hasChildren(ctx, name)) throw new ImapError('NO', 'HASCHILDREN', `Mailbox has children: ${name}`);
+    // RFC 9051 §6.3.5: inferiors stay. The name then lives on only as their superior, which LIST
+    // shows as \Noselect (\NonExistent under IMAP4rev2) until it is created again or they go.
     if (ctx.state.kind === 'selected' && ctx.state.view.mailbox.id === mailbox.id) {
       ctx.setState({ kind: 'authenticated', account });
       ctx.savedSearch = null;

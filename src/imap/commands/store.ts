@@ -10,7 +10,7 @@ export const storeCommand: CommandModule<'STORE'> = {
   async run(cmd, ctx) {
     const view = viewOf(ctx);
     requireWritable(view);
-    const flags = storableFlags(cmd.flags);
+    const flags = storableFlags(cmd.flags, { refuseRecent: true });
     const uids = view.resolve(cmd.set, cmd.uid, ctx.savedSearch).filter((u) => !view.isExpunged(u));
     if (uids.length === 0) return { text: 'STORE completed' };
     const result = await ctx.store.storeFlags(

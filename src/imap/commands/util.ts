@@ -57,13 +57,16 @@ const SYSTEM_FLAGS = new Map(['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', 
 
 /**
  * Flags a client may set (STORE, APPEND): system flags in their canonical case, keywords as sent.
- * \Recent is dropped (RFC 3501 §2.3.2: the server sets it); other "\" flags are refused.
+ * \Recent is the server's (RFC 3501 §2.3.2): STORE refuses it, APPEND drops it; other "\" flags are refused.
  */
-export function storableFlags(flags: readonly string[]): string[] {
+export function storableFlags(flags: readonly string[], opts: { refuseRecent: boolean } = { refuseRecent: false }): string[] {
   const out: string[] = [];
   for (const f of flags) {
     if (f.startsWith('\\')) {
-      if (f.toLowerCase() === '\\recent') continue;
+      if (f.toLowerCase() === '\\recent') {
+        if (opts.refuseRecent) throw new ImapError('BAD', null, '\\Recent cannot be stored');
+        continue;
+      }
       const sys = SYSTEM_FLAGS.get(f.toLowerCase());
       if (!sys) throw new ImapError('BAD', null, `Unknown system flag ${f}`);
       if (!out.includes(sys)) out.push(sys);

@@ -97,7 +97,8 @@ test('STORE echoes FETCH FLAGS (UID for UID STORE), .SILENT does not; \\Recent c
     await c.ok('ENABLE IMAP4rev2');
     await c.ok('SELECT INBOX');
     assert.deepEqual((await c.ok('STORE 1:2 +FLAGS (\\Seen)')).lines, ['* 1 FETCH (FLAGS (\\Seen))', '* 2 FETCH (FLAGS (\\Seen))']);
-    assert.deepEqual((await c.ok('UID STORE 3 FLAGS (\\Deleted $X \\Recent)')).lines, ['* 3 FETCH (UID 3 FLAGS (\\Deleted $X))']);
+    assert.deepEqual((await c.ok('UID STORE 3 FLAGS (\\Deleted $X)')).lines, ['* 3 FETCH (UID 3 FLAGS (\\Deleted $X))']);
+    assert.match((await c.cmd('STORE 1 +FLAGS (\\Recent)')).tagged, /BAD \\Recent cannot be stored/);
     assert.deepEqual((await c.ok('STORE 1 -FLAGS.SILENT (\\Seen)')).lines, []);
     assert.deepEqual((await c.ok('NOOP')).lines, [], 'own changes are not echoed again');
     assert.equal((await c.cmd('STORE 9 +FLAGS (\\Seen)')).status, 'BAD');
@@ -175,7 +176,6 @@ test('CREATE / RENAME / DELETE / SUBSCRIBE / LIST / LSUB', async () => {
     assert.match((await c.cmd('CREATE Projects')).tagged, /NO \[ALREADYEXISTS\]/);
     assert.match((await c.cmd('CREATE "a/../b"')).tagged, /NO \[CANNOT\]/);
     assert.match((await c.cmd('CREATE "a%"')).tagged, /NO \[CANNOT\]/);
-    assert.match((await c.cmd('DELETE Projects/2024')).tagged, /NO \[HASCHILDREN\]/);
     assert.match((await c.cmd('DELETE INBOX')).tagged, /NO \[CANNOT\]/);
     await c.ok('RENAME Projects/2024 Old/2024');
     const l = await c.ok('LIST "" "*"');
@@ -186,6 +186,12 @@ test('CREATE / RENAME / DELETE / SUBSCRIBE / LIST / LSUB', async () => {
     assert.ok(!l.lines.some((x) => x.includes('"Projects/2024"')));
     assert.deepEqual((await c.ok('LIST "" ""')).lines, ['* LIST (\\Noselect) "/" ""']);
     assert.deepEqual((await c.ok('LIST "Old/" "%"')).lines, ['* LIST (\\HasChildren) "/" "Old/2024"']);
+    // RFC 9051 §6.3.5: deleting a parent keeps its children; the name stays as \Noselect.
+    await c.ok('CREATE Old/Keep');
+    await c.ok('DELETE Old');
+    assert.ok((await c.ok('LIST "" "Old"')).lines.includes('* LIST (\\Noselect \\HasChildren) "/" "Old"'));
+    assert.match((await c.cmd('SELECT Old')).tagged, /NO \[NONEXISTENT\]/);
+    await c.ok('CREATE Old');
     await c.ok('DELETE Old/2024/Q1');
     await c.ok('SUBSCRIBE Old');
     const ls = await c.ok('LSUB "" "O*"');
