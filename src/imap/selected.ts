@@ -40,7 +40,8 @@ export class SelectedView {
   private pulledModseq: number;
   // Queued updates, not yet sent.
   private readonly pendingExpunge = new Set<number>();
-  private readonly pendingAdd: MessageMeta[] = [];
+  /** New messages not yet announced, by UID (UIDs only ascend, so all are above the view's last). */
+  private readonly pendingAdd = new Map<number, MessageMeta>();
   private readonly pendingFlags = new Set<number>();
 
   constructor(mailbox: Mailbox, messages: readonly MessageMeta[], options: ViewOptions) {
@@ -72,7 +73,7 @@ export class SelectedView {
   }
   /** True when something waits to be sent. */
   get hasPending(): boolean {
-    return this.pendingExpunge.size > 0 || this.pendingAdd.length > 0 || this.pendingFlags.size > 0;
+    return this.pendingExpunge.size > 0 || this.pendingAdd.size > 0 || this.pendingFlags.size > 0;
   }
 
   uidAt(msn: number): number | undefined {
@@ -169,8 +170,7 @@ export class SelectedView {
         continue;
       }
       // Added and gone again before the client heard of it: it never existed for this client.
-      const i = this.pendingAdd.findIndex((m) => m.uid === uid);
-      if (i >= 0) this.pendingAdd.splice(i, 1);
+      this.pendingAdd.delete(uid);
     }
     const expunged = new Set(changes.expunged);
     for (const meta of changes.changed) {
@@ -182,16 +182,11 @@ export class SelectedView {
         this.metas.set(meta.uid, meta);
         continue;
       }
-      const lastPending = this.pendingAdd[this.pendingAdd.length - 1];
-      const i = this.pendingAdd.findIndex((m) => m.uid === meta.uid);
-      if (i >= 0) {
-        if (meta.modseq > (this.pendingAdd[i] as MessageMeta).modseq) this.pendingAdd[i] = meta;
-      } else if (meta.uid > this.highestUid && (!lastPending || meta.uid > lastPending.uid)) {
-        this.pendingAdd.push(meta); // UIDs only ascend (DESIGN.md rule 2)
+      const pending = this.pendingAdd.get(meta.uid);
+      if (pending) {
+        if (meta.modseq > pending.modseq) this.pendingAdd.set(meta.uid, meta);
       } else if (meta.uid > this.highestUid) {
-        // Out of order within one answer: keep the queue sorted.
-        this.pendingAdd.push(meta);
-        this.pendingAdd.sort((x, y) => x.uid - y.uid);
+        this.pendingAdd.set(meta.uid, meta); // UIDs only ascend (DESIGN.md rule 2)
       }
     }
     if (changes.highestModseq > this.pulledModseq) this.pulledModseq = changes.highestModseq;
@@ -199,11 +194,11 @@ export class SelectedView {
 
   /** Marks queued new messages from this UID up as \Recent for this session (store.claimRecent). */
   claimRecent(fromUid: number): void {
-    for (const m of this.pendingAdd) if (m.uid >= fromUid) this.recent.add(m.uid);
+    for (const uid of this.pendingAdd.keys()) if (uid >= fromUid) this.recent.add(uid);
   }
   /** UIDs waiting to be announced (the session claims \Recent for them before flushing). */
   get pendingNewCount(): number {
-    return this.pendingAdd.length;
+    return this.pendingAdd.size;
   }
 
   /**
@@ -242,12 +237,12 @@ export class SelectedView {
     }
     // While an EXPUNGE is held, hold new messages too: the count would say something the client
     // cannot square with the numbers it has (the brief's conservative reading of RFC 9051 §7.5.1).
-    if (!expungeHeld && this.pendingAdd.length > 0) {
-      for (const m of this.pendingAdd) {
+    if (!expungeHeld && this.pendingAdd.size > 0) {
+      for (const m of [...this.pendingAdd.values()].sort((a, b) => a.uid - b.uid)) {
         this.uids.push(m.uid);
         this.metas.set(m.uid, m);
       }
-      this.pendingAdd.length = 0;
+      this.pendingAdd.clear();
       out.push([this.uids.length, new Atom('EXISTS')]);
       if (!options.rev2) out.push([this.recentCount, new Atom('RECENT')]);
     }

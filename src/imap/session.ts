@@ -44,6 +44,8 @@ export class Session {
   private readonly loopback: boolean;
   private authFailures = 0;
   private idling = false;
+  /** A command is running (and not just waiting for the client, as IDLE does). */
+  private busy = false;
   private dirty = false;
   private savedSearch: number[] | null = null;
   private closing = false;
@@ -188,6 +190,7 @@ export class Session {
     let status: 'OK' | 'NO' | 'BAD' = 'OK';
     let code: string | null = null;
     let text = `${display} completed`;
+    this.busy = true;
     try {
       const result = await module.run(cmd as never, this.context());
       if (result?.code !== undefined) code = result.code;
@@ -197,6 +200,8 @@ export class Session {
       const d = describeError(err);
       if (d.serverBug) this.log.error({ err, command: display }, 'command failed');
       ({ status, code, text } = d);
+    } finally {
+      this.busy = false;
     }
     if (this.closing) return;
     await this.sendUpdates(allowExpunge);
@@ -296,7 +301,15 @@ export class Session {
       encodeMailboxName: (name) => this.mode.encodeMailboxName(name),
       untagged: (...parts: ImapData[]) => this.writer.untagged(parts),
       continuation: (text) => this.writer.continuation(text),
-      readLine: () => this.read((r) => r.nextLine()),
+      readLine: async () => {
+        // Waiting for the client is idleness again (AUTHENTICATE, IDLE): the timeout applies.
+        this.busy = false;
+        try {
+          return await this.read((r) => r.nextLine());
+        } finally {
+          this.busy = true;
+        }
+      },
       enable: (cap) => {
         const turnedOn = this.mode.enable(cap);
         if (turnedOn && this.mode.rev2) this.writer.setUtf8(true); // RFC 9051 §4.3: UTF-8 in quoted strings
@@ -348,6 +361,8 @@ export class Session {
   }
 
   private async autologout(): Promise<void> {
+    // The timeout counts the client's silence, not our own work (a slow SEARCH, a password hash).
+    if (this.busy) return;
     await this.bye(null, 'Autologout; idle for too long');
   }
 

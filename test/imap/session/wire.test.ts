@@ -100,12 +100,20 @@ test('literals: synchronizing and LITERAL+ strings, too big, APPEND before login
   }
 });
 
-test('autologout before login, and shutdown sends BYE to every session', async () => {
+test('autologout before login', async () => {
   const srv = await startTestImap({ limits: { idleTimeoutUnauthenticatedMs: 150 } });
   try {
     const idle = await ImapClient.connect({ port: srv.port });
     assert.equal((await idle.next(5000)).text, '* BYE Autologout; idle for too long');
     await idle.closed;
+  } finally {
+    await srv.stop();
+  }
+});
+
+test('shutdown sends BYE to every session', async () => {
+  const srv = await startTestImap();
+  try {
     await srv.addUser('erin', 'secret');
     const c = await ImapClient.connect({ port: srv.port });
     await c.login('erin', 'secret');
