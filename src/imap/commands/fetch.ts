@@ -5,7 +5,7 @@ import type { MessageMeta } from '../../store/types.js';
 import { buildFetchData, fetchNeedsSummary, fetchSetsSeen } from '../fetch/index.js';
 import type { FetchAtt } from '../wire/ast.js';
 import { Atom } from '../wire/data.js';
-import { ImapError, type CommandModule } from './types.js';
+import { ImapError, type CommandContext, type CommandModule } from './types.js';
 import { viewOf } from './util.js';
 
 const BATCH = 100;
@@ -54,14 +54,27 @@ export const fetchCommand: CommandModule<'FETCH'> = {
         const msn = view.msnOf(uid);
         if (!meta || msn === 0) continue;
         const items = changedFlags.has(uid) ? withFlags : cmd.items;
-        const data = await buildFetchData(items, { msn, meta, recent: view.isRecent(uid) }, deps, {
-          imap4rev2: ctx.rev2,
-          includeUid: cmd.uid,
-          streamThreshold: STREAM_THRESHOLD,
-        });
+        let data;
+        try {
+          data = await buildFetchData(items, { msn, meta, recent: view.isRecent(uid) }, deps, {
+            imap4rev2: ctx.rev2,
+            includeUid: cmd.uid,
+            streamThreshold: STREAM_THRESHOLD,
+          });
+        } catch (err) {
+          // Another session may have expunged it (and its bytes) since this view last looked:
+          // skip it like the other expunged ones (RFC 9051 §7.5.1); anything else is a real error.
+          if (err instanceof ImapError || !(await expungedMeanwhile(ctx, mailboxId, view.modseq, uid))) throw err;
+          continue;
+        }
         await ctx.untagged(msn, new Atom('FETCH'), data);
       }
     }
     return { text: 'FETCH completed' };
   },
 };
+
+async function expungedMeanwhile(ctx: CommandContext, mailboxId: number, modseq: number, uid: number): Promise<boolean> {
+  const changes = await ctx.store.changesSince(mailboxId, modseq);
+  return changes.expunged.includes(uid);
+}
