@@ -77,6 +77,7 @@ describe('Python imaplib', () => {
     assert.equal(r.uid_copy[0], 'OK');
     assert.match(r.uid_copy[1][0], /\[COPYUID \d+ 1 2\]/);
     assert.equal(r.uid_move[0], 'OK');
+    assert.match(String(r.uid_move[2]?.[0]), /^\d+ 1 1$/, `COPYUID of UID MOVE (untagged OK): ${JSON.stringify(r.uid_move)}`);
     assert.deepEqual(r.select_archive, ['OK', ['2']]);
     assert.equal(r.archive_flags[0], 'OK');
     for (const line of r.archive_flags[1] as string[]) assert.match(line, /\\Seen/, 'flags are copied');

@@ -74,11 +74,13 @@ try:
     typ, data = M.store("1", "+FLAGS", r"(\Flagged)")
     step("store", [typ, dec(data)])
     typ, data = M.copy("1", "Archive")
-    step("copy", [typ, dec(data), M.untagged_responses.get("COPYUID")])
-    typ, data = M.uid("COPY", "1", "Archive")
+    step("copy", [typ, dec(data)])
+    # imaplib's uid() returns untagged data only; the tagged OK carries COPYUID, so run it directly
+    tag = M._command("UID", "COPY", "1", "Archive")
+    typ, data = M._command_complete("UID", tag)
     step("uid_copy", [typ, dec(data)])
     typ, data = M.uid("MOVE", "1", "Trash")
-    step("uid_move", [typ, dec(data)])
+    step("uid_move", [typ, dec(data), dec(M.response("COPYUID")[1])])
     typ, data = M.select("Archive")
     step("select_archive", [typ, dec(data)])
     typ, data = M.fetch("1:*", "(UID FLAGS)")
@@ -120,5 +122,5 @@ try:
 except Exception as e:  # report, do not hide
     out["ok"] = False
     out["error"] = f"{type(e).__name__}: {e}"
-print(json.dumps(out))
+print(json.dumps(out, default=lambda o: o.decode("utf-8", "replace") if isinstance(o, bytes) else repr(o)))
 sys.exit(0 if out["ok"] else 1)

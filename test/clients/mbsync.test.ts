@@ -21,11 +21,16 @@ function mbsyncVersion(): [number, number] | null {
 }
 
 const version = mbsyncVersion();
-const lf = (b: Buffer | string): string => b.toString().replace(/\r\n/g, '\n');
+// Maildir files use LF line ends, and mbsync adds an X-TUID header to the messages it propagates.
+const lf = (b: Buffer | string): string =>
+  b
+    .toString('latin1')
+    .replace(/\r\n/g, '\n')
+    .replace(/^X-TUID: .*\n/m, '');
 
 async function runMbsync(rc: string): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn('mbsync', ['-c', rc, '-a'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('mbsync', ['-V', '-c', rc, '-a'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -124,8 +129,8 @@ describe('mbsync (isync)', { skip: version === null ? 'mbsync is not installed (
     await server.seed(USER, 'Lists', latin1, []);
     // local side: one flagged message in INBOX, one in a folder the server lacks
     for (const f of ['INBOX', 'LocalOnly']) for (const sub of ['cur', 'new', 'tmp']) await mkdir(join(local, f, sub), { recursive: true });
-    await writeFile(join(local, 'INBOX', 'cur', '1700000000.P1Q1.localhost,U=0:2,F'), lf(encoded));
-    await writeFile(join(local, 'LocalOnly', 'new', '1700000001.P1Q2.localhost'), lf(multipart));
+    await writeFile(join(local, 'INBOX', 'cur', '1700000000.P1Q1.localhost,U=0:2,F'), Buffer.from(lf(encoded), 'latin1'));
+    await writeFile(join(local, 'LocalOnly', 'new', '1700000001.P1Q2.localhost'), Buffer.from(lf(multipart), 'latin1'));
 
     const first = await runMbsync(rc);
     assert.equal(first.code, 0, `mbsync failed:\n${first.out}`);
@@ -137,7 +142,8 @@ describe('mbsync (isync)', { skip: version === null ? 'mbsync is not installed (
       files.find((m) => lf(m.content) === lf(content.toString('latin1')));
     const localSimple = find(inbox, simple);
     const localB64 = find(inbox, b64);
-    assert.ok(localSimple, 'simple.eml is in the local INBOX unchanged');
+    const listing = (): string => inbox.map((m) => `--- ${m.name}\n${JSON.stringify(m.content.slice(0, 300))}`).join('\n');
+    assert.ok(localSimple, `simple.eml is in the local INBOX unchanged; local INBOX:\n${listing()}`);
     assert.ok(localB64, 'base64.eml is in the local INBOX unchanged');
     assert.equal(localSimple.flags, 'S');
     assert.equal(localB64.flags, 'F');
@@ -168,9 +174,10 @@ describe('mbsync (isync)', { skip: version === null ? 'mbsync is not installed (
     assert.equal(second.code, 0, `second mbsync failed:\n${second.out}`);
 
     const after2 = await serverMessages('INBOX');
-    assert.ok(!after2.some((m) => m.text.includes('<m1.quarterly@example.org>')), 'the locally deleted message is expunged on the server');
+    const state = (): string => `${after2.map((m) => `uid ${m.uid} ${m.flags.join(' ')} ${/Message-ID: (.*)/.exec(m.text)?.[1]}`).join('\n')}\nmbsync output:\n${second.out}`;
+    assert.ok(!after2.some((m) => m.text.includes('Message-ID: <m1.quarterly@example.org>')), `the locally deleted message is expunged on the server; server INBOX:\n${state()}`);
     assert.equal(after2.length, 2);
-    const b64srv = after2.find((m) => m.text.includes('<m5.zebra@example.com>'));
+    const b64srv = after2.find((m) => m.text.includes('Message-ID: <m5.zebra@example.com>'));
     assert.deepEqual([...(b64srv?.flags ?? [])].sort(), ['\\Flagged', '\\Seen']);
     const lists2 = await maildir(join(local, 'Lists'));
     assert.equal(lists2[0]?.flags, 'F', 'the server-side \\Flagged reached the Maildir');
