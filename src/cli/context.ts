@@ -1,0 +1,24 @@
+// What every subcommand needs: the configuration named by --config / POSTKEEP_CONFIG, and the store.
+import { mkdir } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/types.js';
+import { analyzeMessage } from '../mime/analyze.js';
+import { openSqliteStore } from '../store/sqlite/index.js';
+import type { Store } from '../store/types.js';
+
+export function configOf(command: Command): Config {
+  const { config } = command.optsWithGlobals<{ config?: string }>();
+  return loadConfig(config ?? null);
+}
+
+/** Opens the store beside a running server (SQLite WAL lets both work), runs `work`, closes it. */
+export async function withStore<T>(config: Config, work: (store: Store) => Promise<T>): Promise<T> {
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 }); // it holds everyone's mail
+  const store = await openSqliteStore({ dataDir: config.dataDir, analyze: analyzeMessage });
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}

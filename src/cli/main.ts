@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+// The `postkeep` command. Expected failures print one line and exit 1; anything else is a bug and
+// gets its stack trace.
+import { isExpectedError } from './errors.js';
+import { buildProgram } from './program.js';
+
+try {
+  await buildProgram().parseAsync(process.argv);
+} catch (err) {
+  if (isExpectedError(err)) {
+    console.error(`postkeep: ${err.message}`);
+  } else {
+    console.error(err);
+  }
+  process.exitCode = 1;
+}
