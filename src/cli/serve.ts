@@ -1,8 +1,19 @@
 // postkeep serve: runs until SIGINT/SIGTERM, then closes cleanly (sessions get * BYE) and exits 0.
 import type { Command } from 'commander';
+import type { Logger } from 'pino';
 import { createLogger } from '../server/logger.js';
-import { startServer } from '../server/start.js';
+import { startServer, type RunningServer } from '../server/start.js';
 import { configOf } from './context.js';
+
+function stopAndExit(server: RunningServer, logger: Logger): void {
+  server.stop().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      logger.error({ err }, 'error while shutting down');
+      process.exit(1);
+    },
+  );
+}
 
 export function registerServeCommand(program: Command): void {
   program
@@ -11,25 +22,28 @@ export function registerServeCommand(program: Command): void {
     .action(async (_options: unknown, command: Command) => {
       const config = configOf(command);
       const logger = createLogger(config.log.level);
-      const server = await startServer(config, { logger });
-      let stopping = false;
+      let server: RunningServer | undefined;
+      let signalled = false;
       const onSignal = (signal: NodeJS.Signals): void => {
-        if (stopping) {
+        if (signalled) {
           // A second Ctrl-C means "now": do not wait for slow clients.
           logger.warn({ signal }, 'second signal, exiting without waiting');
           process.exit(1);
         }
-        stopping = true;
+        signalled = true;
         logger.info({ signal }, 'shutting down');
-        server.stop().then(
-          () => process.exit(0),
-          (err: unknown) => {
-            logger.error({ err }, 'error while shutting down');
-            process.exit(1);
-          },
-        );
+        if (server) stopAndExit(server, logger);
       };
+      // Installed before starting, so that a signal during startup still ends in a clean stop.
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
+      try {
+        server = await startServer(config, { logger });
+      } catch (err) {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        throw err;
+      }
+      if (signalled) stopAndExit(server, logger);
     });
 }
