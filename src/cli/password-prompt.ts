@@ -6,8 +6,9 @@ import { CliError } from './errors.js';
 /** One prompt on a TTY with echo off (raw mode: we handle Enter, Backspace, Ctrl-C, Ctrl-D). */
 function promptHidden(prompt: string): Promise<string> {
   const stdin = process.stdin;
-  process.stderr.write(prompt);
+  // Echo off before the prompt appears, so nothing typed after seeing it is echoed.
   stdin.setRawMode(true);
+  process.stderr.write(prompt);
   stdin.setEncoding('utf8');
   stdin.resume();
   return new Promise((resolve, reject) => {
