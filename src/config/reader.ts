@@ -4,6 +4,8 @@ import { ConfigError } from './types.js';
 
 export type Table = Record<string, unknown>;
 
+const TOP_LEVEL_KEYS: readonly string[] = ['data_dir'];
+
 export function isTable(value: unknown): value is Table {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
 }
@@ -29,7 +31,9 @@ export class TableReader {
     for (const key of Object.keys(this.table)) {
       if (!allowed.includes(key)) {
         const where = this.source === undefined ? '' : ` in ${this.source}`;
-        throw new ConfigError(`Unknown key ${this.keyPath(key)}${where}; allowed: ${allowed.join(', ')}`);
+        // TOML puts every key after a [table] header into that table: a classic slip for data_dir.
+        const hint = this.path !== '' && TOP_LEVEL_KEYS.includes(key) ? ` (top-level keys such as ${key} go before the first [table])` : '';
+        throw new ConfigError(`Unknown key ${this.keyPath(key)}${where}; allowed: ${allowed.join(', ')}${hint}`);
       }
     }
   }

@@ -46,6 +46,7 @@ test('unknown keys are named with the allowed ones', () => {
   fails({ tls: { certificate: 'a' } }, 'Unknown key tls.certificate; allowed: cert, key');
   fails({ store: { url: 'x' } }, 'Unknown key store.url; allowed: kind');
   fails({ log: { lvl: 'x' } }, 'Unknown key log.lvl; allowed: level');
+  fails({ log: { data_dir: 'x' } }, 'Unknown key log.data_dir; allowed: level (top-level keys such as data_dir go before the first [table])');
 });
 
 test('bad values are named with what is allowed', () => {
