@@ -13,6 +13,11 @@ export function defaultConfig(dataDir: string): Config {
       plaintextAuth: 'loopback',
       limits: defaultLimits,
     },
+    pop3: {
+      listen: ['127.0.0.1:1110'],
+      listenTls: ['127.0.0.1:1995'],
+      plaintextAuth: 'loopback',
+    },
     tls: { cert: null, key: null },
     store: { kind: 'sqlite', url: null },
     log: { level: 'info' },

@@ -25,7 +25,7 @@ export function configFromObject(obj: unknown, source?: string, options: FromObj
   const baseDir = options.baseDir ?? process.cwd();
   const path = (p: string): string => (isAbsolute(p) ? p : resolve(baseDir, p));
   const top = new TableReader(obj, '', source);
-  top.checkKeys(['data_dir', 'imap', 'tls', 'store', 'log']);
+  top.checkKeys(['data_dir', 'imap', 'tls', 'store', 'log', 'pop3']);
   const defaults = defaultConfig(path(DEFAULT_DATA_DIR));
 
   const imap = top.table_('imap');
@@ -35,6 +35,10 @@ export function configFromObject(obj: unknown, source?: string, options: FromObj
   if (listen.length === 0 && listenTls.length === 0) {
     imap.fail('imap', 'listen and listen_tls are both empty, so nothing would accept connections');
   }
+
+  // Both lists may be empty: then POP3 is off.
+  const pop3 = top.table_('pop3');
+  pop3.checkKeys(['listen', 'listen_tls', 'plaintext_auth']);
 
   const tls = top.table_('tls');
   tls.checkKeys(['cert', 'key']);
@@ -58,6 +62,11 @@ export function configFromObject(obj: unknown, source?: string, options: FromObj
       listenTls,
       plaintextAuth: imap.oneOf('plaintext_auth', plaintextAuthValues, defaults.imap.plaintextAuth),
       limits: readLimits(imap.table_('limits')),
+    },
+    pop3: {
+      listen: pop3.stringArray('listen', defaults.pop3.listen, checkListen),
+      listenTls: pop3.stringArray('listen_tls', defaults.pop3.listenTls, checkListen),
+      plaintextAuth: pop3.oneOf('plaintext_auth', plaintextAuthValues, defaults.pop3.plaintextAuth),
     },
     tls: { cert: cert === null ? null : path(cert), key: key === null ? null : path(key) },
     store: { kind, url: null },

@@ -19,6 +19,15 @@ export interface Config {
     readonly plaintextAuth: PlaintextAuth;
     readonly limits: Limits;
   };
+  /** POP3 (RFC 1939) over the same store; limits and timeouts come from imap.limits. */
+  readonly pop3: {
+    /** Plain POP3 listeners (STLS offered); empty: none. */
+    readonly listen: readonly string[];
+    /** Implicit TLS (POP3S, RFC 8314); empty: none. */
+    readonly listenTls: readonly string[];
+    /** Whether USER/PASS and AUTH PLAIN/LOGIN may be used on a connection that is not encrypted. */
+    readonly plaintextAuth: PlaintextAuth;
+  };
   readonly tls: {
     /** Absolute paths, both set or both null (null: a self-signed certificate in dataDir/tls). */
     readonly cert: string | null;

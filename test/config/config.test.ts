@@ -37,7 +37,7 @@ test('partial objects keep the other defaults', () => {
 
 test('unknown keys are named with the allowed ones', () => {
   fails({ imap: { lisen: [] } }, 'Unknown key imap.lisen in postkeep.toml; allowed: listen, listen_tls, plaintext_auth, limits', 'postkeep.toml');
-  fails({ datadir: 'x' }, 'Unknown key datadir; allowed: data_dir, imap, tls, store, log');
+  fails({ datadir: 'x' }, 'Unknown key datadir; allowed: data_dir, imap, tls, store, log, pop3');
   fails(
     { imap: { limits: { max_line: 1 } } },
     'Unknown key imap.limits.max_line; allowed: max_line_bytes, max_message_bytes, max_small_literal_bytes, max_command_bytes, ' +
@@ -104,4 +104,14 @@ test('files: relative paths are relative to the file, errors name the file', () 
   assert.throws(() => loadConfig(file), { name: 'ConfigError', message: `${file}: invalid TOML at line 1, column 12: invalid value` });
   const missing = join(dir, 'nope.toml');
   assert.throws(() => loadConfig(missing), { name: 'ConfigError', message: `Config file ${missing} does not exist` });
+});
+
+test('[pop3]: defaults, empty lists turn it off, values are checked', () => {
+  const d = configFromObject({}, undefined, { baseDir: '/x' }).pop3;
+  assert.deepEqual(d, { listen: ['127.0.0.1:1110'], listenTls: ['127.0.0.1:1995'], plaintextAuth: 'loopback' });
+  const off = configFromObject({ pop3: { listen: [], listen_tls: [], plaintext_auth: 'never' } }).pop3;
+  assert.deepEqual(off, { listen: [], listenTls: [], plaintextAuth: 'never' });
+  fails({ pop3: { listen: ['localhost'] } }, 'pop3.listen[0]: "localhost" is not host:port (e.g. "127.0.0.1:1143" or "[::1]:1143")');
+  fails({ pop3: { plaintext_auth: 'sometimes' } }, 'pop3.plaintext_auth: "sometimes" is not one of "always", "loopback", "never"');
+  fails({ pop3: { limits: {} } }, 'Unknown key pop3.limits; allowed: listen, listen_tls, plaintext_auth');
 });
