@@ -72,6 +72,9 @@ export interface AppendInput {
   readonly flags: readonly string[];
   /** ms since the epoch; now when absent */
   readonly internalDate?: number;
+  /** Refuse with OVERQUOTA when the account's quota would be exceeded, checked in the same
+   *  transaction that adds the message (delivery sets it; APPEND should too, issue #4). */
+  readonly enforceQuota?: boolean;
 }
 
 export interface AppendResult {
@@ -91,6 +94,21 @@ export interface StoreFlagsResult {
   readonly updated: readonly MessageMeta[];
   /** UIDs left alone because their MODSEQ was above unchangedSince (RFC 7162 [MODIFIED]). */
   readonly modified: readonly number[];
+}
+
+/** Per-account limits (null = unlimited) and current usage over all its mailboxes (RFC 9208 STORAGE
+ *  in bytes and MESSAGE). A message copied into two mailboxes counts twice, as in IMAP QUOTA. */
+export interface Quota {
+  readonly storageLimit: number | null;
+  readonly messageLimit: number | null;
+  readonly storageUsed: number;
+  readonly messagesUsed: number;
+}
+
+/** What setQuota changes: an absent key keeps the current limit, null removes it. */
+export interface QuotaLimits {
+  readonly storage?: number | null;
+  readonly messages?: number | null;
 }
 
 /** Why a store operation was refused. The IMAP layer maps each code to a response code. */
@@ -118,6 +136,10 @@ export interface Store {
   /** Deletes the account, its mailboxes and messages; false when there was none. */
   deleteAccount(login: string): Promise<boolean>;
   listAccounts(): Promise<Account[]>;
+  /** Limits and usage of the account; NONEXISTENT when there is none. Cheap (maintained counters). */
+  getQuota(accountId: number): Promise<Quota>;
+  /** Sets or removes limits (non-negative integers); NONEXISTENT when there is no such account. */
+  setQuota(accountId: number, limits: QuotaLimits): Promise<void>;
 
   // --- mailboxes ---
   /** All mailboxes of the account, ordered by name. */

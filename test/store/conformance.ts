@@ -6,6 +6,7 @@ import type { Store } from '../../src/store/types.js';
 import { mailboxConformance } from './conformance-mailboxes.js';
 import { messageConformance } from './conformance-messages.js';
 import { mutationConformance } from './conformance-mutations.js';
+import { quotaConformance } from './conformance-quota.js';
 
 export type OpenStore = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
 
@@ -14,5 +15,6 @@ export function storeConformanceSuite(name: string, open: OpenStore): void {
     mailboxConformance(open);
     messageConformance(open);
     mutationConformance(open);
+    quotaConformance(open);
   });
 }

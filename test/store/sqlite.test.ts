@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { analyzeMessage } from '../../src/mime/analyze.js';
+import Database from 'better-sqlite3';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/index.js';
+import { DATABASE_FILE } from '../../src/store/sqlite/sqlite-store.js';
 import type { MessageAnalyzer } from '../../src/store/types.js';
 import { storeConformanceSuite } from './conformance.js';
 import { fakeAnalyze, makeMessage } from './fake-analyzer.js';
@@ -167,6 +169,34 @@ describe('sqlite store', () => {
       assert.deepEqual((await one.blobs.listFiles()).blobs, [], 'nothing left behind');
       await one.close();
       await two.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('migration 2 fills the quota counters of a database written before quotas existed', async () => {
+    const dir = tempDir();
+    try {
+      let store = await openIn(dir);
+      const account = await store.createAccount('old', 'h');
+      const box = await store.getMailbox(account.id, 'INBOX');
+      assert.ok(box);
+      const bytes = [makeMessage(), makeMessage()];
+      for (const b of bytes) await store.appendMessage(box.id, { bytes: b, flags: [] });
+      await store.close();
+      // Take the database back to schema version 1.
+      const db = new Database(join(dir, DATABASE_FILE));
+      db.exec(`DROP TRIGGER quotas_new_account; DROP TRIGGER quotas_message_added; DROP TRIGGER quotas_message_removed;
+               DROP TRIGGER quotas_message_moved; DROP TABLE quotas; PRAGMA user_version = 1;`);
+      db.close();
+      store = await openIn(dir);
+      assert.deepEqual(await store.getQuota(account.id), {
+        storageLimit: null,
+        messageLimit: null,
+        storageUsed: bytes[0]!.length + bytes[1]!.length,
+        messagesUsed: 2,
+      });
+      await store.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

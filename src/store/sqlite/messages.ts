@@ -7,6 +7,7 @@ import { emailIdFor, threadIdFor } from '../ids.js';
 import type { MessageSummary } from '../../mime/types.js';
 import { StoreError, type AppendInput, type AppendResult, type MailboxChanges, type MessageMeta } from '../types.js';
 import { MESSAGE_COLUMNS, type SqliteContext } from './context.js';
+import { checkQuota } from './quotas.js';
 
 /** Thrown inside the append transaction when the blob file vanished (reaped) after it was written. */
 class BlobVanished extends Error {}
@@ -17,7 +18,8 @@ export async function appendMessage(ctx: SqliteContext, mailboxId: number, input
   const flags = parseFlags(input.flags);
   const internalDate = input.internalDate ?? Date.now();
   if (!Number.isFinite(internalDate)) throw new StoreError('CANNOT', 'The internal date is not a valid time');
-  ctx.requireMailbox(mailboxId); // fail early, before any bytes are written
+  const target = ctx.requireMailbox(mailboxId); // fail early, before any bytes are written
+  if (input.enforceQuota === true) checkQuota(ctx, target.account_id, input.bytes.length, 1);
   const blobId = sha256Hex(input.bytes);
   ctx.pendingBlobs.set(blobId, (ctx.pendingBlobs.get(blobId) ?? 0) + 1);
   let committed = false;
@@ -32,6 +34,8 @@ export async function appendMessage(ctx: SqliteContext, mailboxId: number, input
       try {
         const result = ctx.write(() => {
           const box = ctx.requireMailbox(mailboxId);
+          // Checked again under the write lock: parallel deliveries cannot pass the quota together.
+          if (input.enforceQuota === true) checkQuota(ctx, box.account_id, input.bytes.length, 1);
           let summary: MessageSummary;
           if (ctx.stmt('UPDATE blobs SET refcount = refcount + 1 WHERE id = ?').run(blobId).changes === 1) {
             summary = analysis?.summary ?? (JSON.parse(ctx.stmt('SELECT summary FROM blobs WHERE id = ?').pluck().get(blobId) as string) as MessageSummary);

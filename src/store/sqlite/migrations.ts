@@ -66,6 +66,39 @@ const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX expunged_by_modseq ON expunged (mailbox_id, modseq);
   `,
+  // 2: quotas. Limits (NULL = unlimited) and usage counters per account; triggers keep the counters
+  // right in the same transaction as every insert, delete or move of a message row, whatever the
+  // code path (append, copy, move, expunge, delete mailbox or account, rename INBOX).
+  `
+  CREATE TABLE quotas (
+    account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+    storage_limit INTEGER,
+    message_limit INTEGER,
+    storage_used INTEGER NOT NULL DEFAULT 0,
+    messages_used INTEGER NOT NULL DEFAULT 0
+  );
+  INSERT INTO quotas (account_id, storage_used, messages_used)
+    SELECT a.id, COALESCE(SUM(m.size), 0), COUNT(m.uid)
+    FROM accounts a LEFT JOIN mailboxes b ON b.account_id = a.id LEFT JOIN messages m ON m.mailbox_id = b.id
+    GROUP BY a.id;
+  CREATE TRIGGER quotas_new_account AFTER INSERT ON accounts BEGIN
+    INSERT INTO quotas (account_id) VALUES (NEW.id);
+  END;
+  CREATE TRIGGER quotas_message_added AFTER INSERT ON messages BEGIN
+    UPDATE quotas SET storage_used = storage_used + NEW.size, messages_used = messages_used + 1
+      WHERE account_id = (SELECT account_id FROM mailboxes WHERE id = NEW.mailbox_id);
+  END;
+  CREATE TRIGGER quotas_message_removed AFTER DELETE ON messages BEGIN
+    UPDATE quotas SET storage_used = storage_used - OLD.size, messages_used = messages_used - 1
+      WHERE account_id = (SELECT account_id FROM mailboxes WHERE id = OLD.mailbox_id);
+  END;
+  CREATE TRIGGER quotas_message_moved AFTER UPDATE OF mailbox_id ON messages BEGIN
+    UPDATE quotas SET storage_used = storage_used - OLD.size, messages_used = messages_used - 1
+      WHERE account_id = (SELECT account_id FROM mailboxes WHERE id = OLD.mailbox_id);
+    UPDATE quotas SET storage_used = storage_used + NEW.size, messages_used = messages_used + 1
+      WHERE account_id = (SELECT account_id FROM mailboxes WHERE id = NEW.mailbox_id);
+  END;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

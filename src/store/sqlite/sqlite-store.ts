@@ -18,6 +18,8 @@ import type {
   MailboxStatus,
   MessageAnalyzer,
   MessageMeta,
+  Quota,
+  QuotaLimits,
   SpecialUse,
   Store,
   StoreFlagsResult,
@@ -29,6 +31,7 @@ import * as mailboxes from './mailboxes.js';
 import * as messages from './messages.js';
 import { migrate } from './migrations.js';
 import * as mutations from './mutations.js';
+import * as quotas from './quotas.js';
 
 export interface SqliteStoreOptions {
   /** Directory for postkeep.sqlite and blobs/. Created when missing. */
@@ -98,6 +101,12 @@ export class SqliteStore implements Store {
   }
   async listAccounts(): Promise<Account[]> {
     return accounts.listAccounts(this.ctx);
+  }
+  async getQuota(accountId: number): Promise<Quota> {
+    return quotas.getQuota(this.ctx, accountId);
+  }
+  async setQuota(accountId: number, limits: QuotaLimits): Promise<void> {
+    quotas.setQuota(this.ctx, accountId, limits);
   }
 
   // --- mailboxes ---
