@@ -10,12 +10,13 @@ import type { Command } from './wire/ast.js';
 import { CommandReader, defaultLiteralPolicy, type LiteralDecision, type LiteralInfo, type Request, type ReaderError } from './wire/reader.js';
 import { parseCommand, ParseError } from './wire/parse.js';
 import { ResponseWriter } from './wire/writer.js';
-import { Atom, type ImapData } from './wire/data.js';
+import { Atom } from './wire/data.js';
 import { capabilityList } from './capabilities.js';
 import { commandModule, commandModules } from './commands/registry.js';
 import type { CommandContext, CommandModule, SessionState, StateKind } from './commands/types.js';
 import { SessionMode } from './session-mode.js';
 import { describeError } from './session-errors.js';
+import { commandContext } from './session-context.js';
 import { isLoopback, looksLikeOtherProtocol } from './peer.js';
 
 export interface SessionDeps {
@@ -268,38 +269,26 @@ export class Session {
   private context(): CommandContext {
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const session = this;
-    return {
+    return commandContext({
       store: this.deps.store,
       limits: this.deps.limits,
-      logger: this.log,
+      log: this.log,
+      mode: this.mode,
       get state() {
         return session.state;
       },
       setState: (state) => this.setState(state),
-      get enabled() {
-        return session.mode.enabled;
-      },
-      get rev2() {
-        return session.mode.rev2;
-      },
       get secure() {
         return session.secure;
       },
-      get starttlsAvailable() {
-        return !session.secure;
-      },
-      get plaintextAuthAllowed() {
-        return session.plaintextAuthAllowed();
-      },
+      plaintextAuthAllowed: () => this.plaintextAuthAllowed(),
       get savedSearch() {
         return session.savedSearch;
       },
       set savedSearch(v) {
         session.savedSearch = v;
       },
-      decodeMailboxName: (raw) => this.mode.decodeMailboxName(raw),
-      encodeMailboxName: (name) => this.mode.encodeMailboxName(name),
-      untagged: (...parts: ImapData[]) => this.writer.untagged(parts),
+      untagged: (parts) => this.writer.untagged(parts),
       continuation: (text) => this.writer.continuation(text),
       readLine: async () => {
         // Waiting for the client is idleness again (AUTHENTICATE, IDLE): the timeout applies.
@@ -312,7 +301,7 @@ export class Session {
       },
       enable: (cap) => {
         const turnedOn = this.mode.enable(cap);
-        if (turnedOn && this.mode.rev2) this.writer.setUtf8(true); // RFC 9051 §4.3: UTF-8 in quoted strings
+        if (turnedOn && this.mode.utf8Names) this.writer.setUtf8(true); // RFC 9051 §4.3, RFC 6855 §3: UTF-8 in quoted strings
         return turnedOn;
       },
       capabilities: () => this.capabilities(),
@@ -323,12 +312,12 @@ export class Session {
         this.afterTagged.push(action);
       },
       upgradeToTls: () => this.upgradeToTls(),
-      refresh: (o) => this.sendUpdates(o.allowExpunge, true),
+      refresh: (allowExpunge) => this.sendUpdates(allowExpunge, true),
       setIdling: (on) => {
         this.idling = on;
         if (on) void this.sendUpdates(true);
       },
-    };
+    });
   }
 
   private setState(state: SessionState): void {
