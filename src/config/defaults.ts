@@ -1,5 +1,6 @@
 // Defaults: listen on loopback only, so that a first `npm start` exposes nothing to the network.
 import { defaultLimits } from '../imap/limits.js';
+import { defaultLmtp } from './lmtp.js';
 import type { Config } from './types.js';
 
 export const DEFAULT_DATA_DIR = './data';
@@ -18,6 +19,7 @@ export function defaultConfig(dataDir: string): Config {
       listenTls: ['127.0.0.1:1995'],
       plaintextAuth: 'loopback',
     },
+    lmtp: defaultLmtp(defaultLimits.maxMessageBytes),
     tls: { cert: null, key: null },
     store: { kind: 'sqlite', url: null },
     log: { level: 'info' },

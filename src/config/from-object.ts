@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { defaultConfig, DEFAULT_DATA_DIR } from './defaults.js';
 import { readLimits } from './limits.js';
 import { parseListenAddress } from './listen.js';
+import { readLmtp } from './lmtp.js';
 import { isTable, show, TableReader } from './reader.js';
 import { ConfigError, logLevels, plaintextAuthValues, type Config } from './types.js';
 
@@ -25,7 +26,7 @@ export function configFromObject(obj: unknown, source?: string, options: FromObj
   const baseDir = options.baseDir ?? process.cwd();
   const path = (p: string): string => (isAbsolute(p) ? p : resolve(baseDir, p));
   const top = new TableReader(obj, '', source);
-  top.checkKeys(['data_dir', 'imap', 'tls', 'store', 'log', 'pop3']);
+  top.checkKeys(['data_dir', 'imap', 'tls', 'store', 'log', 'pop3', 'lmtp']);
   const defaults = defaultConfig(path(DEFAULT_DATA_DIR));
 
   const imap = top.table_('imap');
@@ -55,19 +56,22 @@ export function configFromObject(obj: unknown, source?: string, options: FromObj
   const log = top.table_('log');
   log.checkKeys(['level']);
 
+  const limits = readLimits(imap.table_('limits'));
+
   return {
     dataDir: path(top.string('data_dir', DEFAULT_DATA_DIR)),
     imap: {
       listen,
       listenTls,
       plaintextAuth: imap.oneOf('plaintext_auth', plaintextAuthValues, defaults.imap.plaintextAuth),
-      limits: readLimits(imap.table_('limits')),
+      limits,
     },
     pop3: {
       listen: pop3.stringArray('listen', defaults.pop3.listen, checkListen),
       listenTls: pop3.stringArray('listen_tls', defaults.pop3.listenTls, checkListen),
       plaintextAuth: pop3.oneOf('plaintext_auth', plaintextAuthValues, defaults.pop3.plaintextAuth),
     },
+    lmtp: readLmtp(top.table_('lmtp'), limits.maxMessageBytes),
     tls: { cert: cert === null ? null : path(cert), key: key === null ? null : path(key) },
     store: { kind, url: null },
     log: { level: log.oneOf('level', logLevels, defaults.log.level) },

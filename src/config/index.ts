@@ -3,3 +3,4 @@ export { configFromObject, type FromObjectOptions } from './from-object.js';
 export { loadConfig } from './load.js';
 export { parseListenAddress, type ListenAddress } from './listen.js';
 export { defaultConfig } from './defaults.js';
+export { type LmtpConfig } from './lmtp.js';

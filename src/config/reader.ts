@@ -96,6 +96,18 @@ export class TableReader {
     });
   }
 
+  /** The value as parsed, unchecked (for keys with their own rules). */
+  raw(key: string): unknown {
+    return this.table[key];
+  }
+
+  boolean(key: string, fallback: boolean): boolean {
+    const value = this.table[key];
+    if (value === undefined) return fallback;
+    if (typeof value !== 'boolean') this.fail(this.keyPath(key), `expected true or false, got ${show(value)}`);
+    return value;
+  }
+
   integer(key: string, fallback: number, min: number, why: string): number {
     const value = this.table[key];
     if (value === undefined) return fallback;

@@ -1,5 +1,6 @@
 // The configuration as the rest of the server sees it: validated, defaults filled in, paths absolute.
 import type { Limits } from '../imap/limits.js';
+import type { LmtpConfig } from './lmtp.js';
 
 export type PlaintextAuth = 'always' | 'loopback' | 'never';
 export const plaintextAuthValues: readonly PlaintextAuth[] = ['always', 'loopback', 'never'];
@@ -28,6 +29,8 @@ export interface Config {
     /** Whether USER/PASS and AUTH PLAIN/LOGIN may be used on a connection that is not encrypted. */
     readonly plaintextAuth: PlaintextAuth;
   };
+  /** LMTP (RFC 2033) delivery from an MTA. */
+  readonly lmtp: LmtpConfig;
   readonly tls: {
     /** Absolute paths, both set or both null (null: a self-signed certificate in dataDir/tls). */
     readonly cert: string | null;

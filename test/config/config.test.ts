@@ -37,7 +37,7 @@ test('partial objects keep the other defaults', () => {
 
 test('unknown keys are named with the allowed ones', () => {
   fails({ imap: { lisen: [] } }, 'Unknown key imap.lisen in postkeep.toml; allowed: listen, listen_tls, plaintext_auth, limits', 'postkeep.toml');
-  fails({ datadir: 'x' }, 'Unknown key datadir; allowed: data_dir, imap, tls, store, log, pop3');
+  fails({ datadir: 'x' }, 'Unknown key datadir; allowed: data_dir, imap, tls, store, log, pop3, lmtp');
   fails(
     { imap: { limits: { max_line: 1 } } },
     'Unknown key imap.limits.max_line; allowed: max_line_bytes, max_message_bytes, max_small_literal_bytes, max_command_bytes, ' +
@@ -114,4 +114,21 @@ test('[pop3]: defaults, empty lists turn it off, values are checked', () => {
   fails({ pop3: { listen: ['localhost'] } }, 'pop3.listen[0]: "localhost" is not host:port (e.g. "127.0.0.1:1143" or "[::1]:1143")');
   fails({ pop3: { plaintext_auth: 'sometimes' } }, 'pop3.plaintext_auth: "sometimes" is not one of "always", "loopback", "never"');
   fails({ pop3: { limits: {} } }, 'Unknown key pop3.limits; allowed: listen, listen_tls, plaintext_auth');
+});
+
+test('[lmtp]: defaults, max_message_bytes follows IMAP, values are checked', () => {
+  const d = configFromObject({}).lmtp;
+  assert.deepEqual(d, { listen: ['127.0.0.1:2424'], localDomains: [], recipientDelimiter: '+', plusToMailbox: false, maxMessageBytes: defaultLimits.maxMessageBytes });
+  assert.equal(configFromObject({ imap: { limits: { max_message_bytes: 4096 } } }).lmtp.maxMessageBytes, 4096);
+  const set = configFromObject({
+    lmtp: { listen: [], local_domains: ['Example.ORG'], recipient_delimiter: '+-', plus_to_mailbox: true, max_message_bytes: 2048 },
+  }).lmtp;
+  assert.deepEqual(set, { listen: [], localDomains: ['example.org'], recipientDelimiter: '+-', plusToMailbox: true, maxMessageBytes: 2048 });
+  assert.equal(configFromObject({ lmtp: { recipient_delimiter: '' } }).lmtp.recipientDelimiter, '');
+  fails({ lmtp: { listen: ['2424'] } }, 'lmtp.listen[0]: "2424" is not host:port (e.g. "127.0.0.1:2424" or "[::1]:2424")');
+  fails({ lmtp: { local_domains: ['exa mple.org'] } }, 'lmtp.local_domains[0]: "exa mple.org" is not a domain name (e.g. "example.org")');
+  fails({ lmtp: { recipient_delimiter: '@' } }, 'lmtp.recipient_delimiter: expected a string of delimiter characters such as "+" or "+-" ("" for none), got "@"');
+  fails({ lmtp: { plus_to_mailbox: 'yes' } }, 'lmtp.plus_to_mailbox: expected true or false, got "yes"');
+  fails({ lmtp: { max_message_bytes: 10 } }, 'lmtp.max_message_bytes: 10 is below the minimum 1024 (smaller than any real message)');
+  fails({ lmtp: { port: 1 } }, 'Unknown key lmtp.port; allowed: listen, local_domains, recipient_delimiter, plus_to_mailbox, max_message_bytes');
 });

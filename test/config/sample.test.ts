@@ -24,7 +24,8 @@ test('the sample config shows every key with its default', () => {
   const keys = [...text.matchAll(/^# ([a-z_]+) = /gm)].map((m) => m[1]);
   for (const key of ['data_dir', 'listen', 'listen_tls', 'plaintext_auth', 'cert', 'key', 'kind', 'level', 'max_line_bytes', 'max_message_bytes',
     'max_small_literal_bytes', 'max_command_bytes', 'max_nesting', 'max_pipelined', 'max_output_buffer_bytes',
-    'idle_timeout_authenticated_ms', 'idle_timeout_unauthenticated_ms', 'max_auth_failures']) {
+    'idle_timeout_authenticated_ms', 'idle_timeout_unauthenticated_ms', 'max_auth_failures',
+    'local_domains', 'recipient_delimiter', 'plus_to_mailbox']) {
     assert.ok(keys.includes(key), `sample lacks ${key}`);
   }
 });
