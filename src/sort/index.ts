@@ -1,0 +1,10 @@
+// SORT and THREAD (RFC 5256, RFC 5957 DISPLAY sort keys): pure functions over the matching
+// messages. The search part stays in src/search; the commands are in src/imap/commands/sort.ts, thread.ts.
+export { baseSubject, type BaseSubject } from './base-subject.js';
+export { sortItems } from './sort.js';
+export { needsSummary, sentDate, sortKey } from './keys.js';
+export { threadOrderedSubject } from './thread-ordered.js';
+export { threadReferences } from './thread-references.js';
+export { formatThreads, orderedSet } from './format.js';
+export { messageIds } from './message-id.js';
+export type { SortCriterion, SortItem, SortKeyName, ThreadNode } from './types.js';
