@@ -18,6 +18,8 @@ export interface DeliverOptions {
   readonly createMailbox?: boolean;
   /** Refuse messages larger than this many bytes with kind 'toobig'. */
   readonly maxBytes?: number;
+  /** Deliver even past the account's quota (an administrator's import); default false. */
+  readonly ignoreQuota?: boolean;
 }
 
 /** Why a delivery failed, in the terms an MTA understands (LMTP reply, sysexits code). */
@@ -45,8 +47,10 @@ export async function deliverMessage(
     throw new DeliveryError('toobig', `Message is ${bytes.length} bytes, the limit is ${options.maxBytes}`);
   }
   try {
+    const enforceQuota = options.ignoreQuota !== true;
+    if (enforceQuota) await refuseIfNeverFits(store, target.accountId, bytes.length);
     const mailbox = await findMailbox(store, target, options.createMailbox === true);
-    const input = { bytes, flags: options.flags ?? [] };
+    const input = { bytes, flags: options.flags ?? [], enforceQuota };
     return await store.appendMessage(
       mailbox.id,
       options.internalDate === undefined ? input : { ...input, internalDate: options.internalDate },
@@ -54,6 +58,16 @@ export async function deliverMessage(
   } catch (err) {
     throw toDeliveryError(err);
   }
+}
+
+/** A message larger than the whole quota will never fit, however much the user deletes: say so
+ *  permanently (RFC 3463 5.2.2) instead of letting the MTA retry for days (4.2.2). */
+async function refuseIfNeverFits(store: Store, accountId: number, size: number): Promise<void> {
+  const quota = await store.getQuota(accountId);
+  if (quota.storageLimit !== null && size > quota.storageLimit) {
+    throw new DeliveryError('overquota', `The message (${size} bytes) is larger than the whole quota (${quota.storageLimit} bytes)`, true);
+  }
+  if (quota.messageLimit === 0) throw new DeliveryError('overquota', 'The mailbox quota allows no messages', true);
 }
 
 async function findMailbox(store: Store, target: DeliveryTarget, create: boolean) {
