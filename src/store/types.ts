@@ -111,6 +111,21 @@ export interface QuotaLimits {
   readonly messages?: number | null;
 }
 
+/** METADATA (RFC 5464 §4.2.2): how far below a named entry GETMETADATA looks. */
+export type MetadataDepth = 0 | 1 | 'infinity';
+
+/** One annotation: its name (lower-cased, e.g. "/private/comment") and value. */
+export interface MetadataEntry {
+  readonly name: string;
+  readonly value: Buffer;
+}
+
+/** One SETMETADATA change: a value to set, or null to remove the entry. */
+export interface MetadataChange {
+  readonly name: string;
+  readonly value: Buffer | null;
+}
+
 /** Why a store operation was refused. The IMAP layer maps each code to a response code. */
 export type StoreErrorCode = 'NONEXISTENT' | 'ALREADYEXISTS' | 'INUSE' | 'CANNOT' | 'OVERQUOTA' | 'LIMIT' | 'TOOBIG';
 
@@ -159,6 +174,15 @@ export interface Store {
   mailboxStatus(mailboxId: number): Promise<MailboxStatus>;
   /** The mailbox as it is now (fresh uidNext/highestModseq), or null if it was deleted. */
   getMailboxById(mailboxId: number): Promise<Mailbox | null>;
+
+  // --- annotations (RFC 5464) ---
+  /** The entries named and those below them up to `depth`, of the account's server annotations
+   *  (mailboxId null) or of one of its mailboxes; ascending by name. NONEXISTENT for a mailbox
+   *  that is not the account's. */
+  getMetadata(accountId: number, mailboxId: number | null, entries: readonly string[], depth: MetadataDepth): Promise<MetadataEntry[]>;
+  /** Sets or removes entries, all or nothing; LIMIT when more than maxEntries would exist there.
+   *  Mailbox entries follow the mailbox through renames and go with it when it is deleted. */
+  setMetadata(accountId: number, mailboxId: number | null, changes: readonly MetadataChange[], maxEntries: number): Promise<void>;
 
   // --- messages ---
   /** Durable before it resolves: bytes fsynced (file and directory), then the metadata committed. */

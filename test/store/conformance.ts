@@ -7,6 +7,7 @@ import { mailboxConformance } from './conformance-mailboxes.js';
 import { messageConformance } from './conformance-messages.js';
 import { mutationConformance } from './conformance-mutations.js';
 import { quotaConformance } from './conformance-quota.js';
+import { metadataConformance } from './conformance-metadata.js';
 
 export type OpenStore = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
 
@@ -16,5 +17,6 @@ export function storeConformanceSuite(name: string, open: OpenStore): void {
     messageConformance(open);
     mutationConformance(open);
     quotaConformance(open);
+    metadataConformance(open);
   });
 }

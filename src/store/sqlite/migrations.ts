@@ -99,6 +99,22 @@ const MIGRATIONS: readonly string[] = [
       WHERE account_id = (SELECT account_id FROM mailboxes WHERE id = NEW.mailbox_id);
   END;
   `,
+  // 3: METADATA annotations (RFC 5464): per account for the server, per mailbox for mailboxes.
+  // IF NOT EXISTS: a test replays migration 2 on a database that already has these.
+  `
+  CREATE TABLE IF NOT EXISTS server_metadata (
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    value BLOB NOT NULL,
+    PRIMARY KEY (account_id, name)
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS mailbox_metadata (
+    mailbox_id INTEGER NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    value BLOB NOT NULL,
+    PRIMARY KEY (mailbox_id, name)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

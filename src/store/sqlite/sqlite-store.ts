@@ -20,6 +20,9 @@ import type {
   MessageMeta,
   Quota,
   QuotaLimits,
+  MetadataChange,
+  MetadataDepth,
+  MetadataEntry,
   SpecialUse,
   Store,
   StoreFlagsResult,
@@ -32,6 +35,7 @@ import * as messages from './messages.js';
 import { migrate } from './migrations.js';
 import * as mutations from './mutations.js';
 import * as quotas from './quotas.js';
+import * as metadata from './metadata.js';
 
 export interface SqliteStoreOptions {
   /** Directory for postkeep.sqlite and blobs/. Created when missing. */
@@ -107,6 +111,12 @@ export class SqliteStore implements Store {
   }
   async setQuota(accountId: number, limits: QuotaLimits): Promise<void> {
     quotas.setQuota(this.ctx, accountId, limits);
+  }
+  async getMetadata(accountId: number, mailboxId: number | null, entries: readonly string[], depth: MetadataDepth): Promise<MetadataEntry[]> {
+    return metadata.getMetadata(this.ctx, accountId, mailboxId, entries, depth);
+  }
+  async setMetadata(accountId: number, mailboxId: number | null, changes: readonly MetadataChange[], maxEntries: number): Promise<void> {
+    metadata.setMetadata(this.ctx, accountId, mailboxId, changes, maxEntries);
   }
 
   // --- mailboxes ---
