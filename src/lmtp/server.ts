@@ -51,11 +51,20 @@ export class LmtpService {
       authOptional: true,
       disabledCommands: ['AUTH', 'STARTTLS'],
       hideSTARTTLS: true,
+      hideENHANCEDSTATUSCODES: false, // RFC 2034 codes (off by default in smtp-server)
       maxAllowedUnauthenticatedCommands: false,
       size: config.maxMessageBytes,
       rejectOversized: true,
       logger: false,
-      onRcptTo: (address, _session, callback) => {
+      onRcptTo: (address, session, callback) => {
+        // smtp-server merges recipients that differ only in case, and would then send fewer replies
+        // after DATA than RCPTs it accepted (RFC 2033 §4.2 wants one per accepted RCPT). Refuse the
+        // second one for now: the MTA sends it again in a later transaction.
+        const key = address.address.toLowerCase();
+        if (session.envelope.rcptTo.some((r) => r.address.toLowerCase() === key)) {
+          callback(reply(451, `<${address.address}> repeats an earlier recipient of this transaction, send it separately`));
+          return;
+        }
         // RFC 2033 §4.2: an unknown user is refused at RCPT TO, so it gets no reply after DATA.
         resolveRecipient(this.options.store, address.address, this.options.config).then(
           (found) => callback(found === null ? reply(550, `<${address.address}> no such user here`) : null),
