@@ -1,12 +1,13 @@
-// Wiring: config -> data dir -> store -> certificate -> IMAP service -> listeners; and the way back.
+// Wiring: config -> data dir -> store -> certificate -> IMAP and POP3 services -> listeners; and the way back.
 import { mkdir } from 'node:fs/promises';
-import { createServer as createNetServer, type AddressInfo, type Server } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import type { Logger } from 'pino';
 import { parseListenAddress } from '../config/listen.js';
 import type { Config } from '../config/types.js';
 import { ImapService } from '../imap/server.js';
 import { analyzeMessage } from '../mime/analyze.js';
+import { Pop3Service } from '../pop3/server.js';
 import { openSqliteStore } from '../store/sqlite/index.js';
 import type { Store } from '../store/types.js';
 import { createTlsContextHolder, TLS_MIN_VERSION, type TlsContextHolder } from '../tls/index.js';
@@ -16,6 +17,8 @@ import { createLogger } from './logger.js';
 export interface RunningServer {
   readonly store: Store;
   readonly imap: { readonly plain: AddressInfo[]; readonly tls: AddressInfo[] };
+  /** Empty lists when [pop3] listens nowhere. */
+  readonly pop3: { readonly plain: AddressInfo[]; readonly tls: AddressInfo[] };
   /** Stops accepting, says BYE to every session, closes the store. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -31,7 +34,11 @@ function openStore(config: Config): Promise<Store> {
   }
 }
 
-function createImplicitTlsServer(tls: TlsContextHolder, imap: ImapService, logger: Logger): Server {
+interface Service {
+  handle(socket: Socket, opts: { implicitTls: boolean }): void;
+}
+
+function createImplicitTlsServer(tls: TlsContextHolder, service: Service, logger: Logger): Server {
   // PEM options rather than `secureContext` alone: a tls.Server given only a secureContext fails
   // every handshake with "no suitable signature algorithm" on Node 20.
   const pem = (): { cert: string; key: string; minVersion: typeof TLS_MIN_VERSION } => ({
@@ -39,7 +46,7 @@ function createImplicitTlsServer(tls: TlsContextHolder, imap: ImapService, logge
     key: tls.certificate().key,
     minVersion: TLS_MIN_VERSION,
   });
-  const server = createTlsServer(pem(), (socket) => imap.handle(socket, { implicitTls: true }));
+  const server = createTlsServer(pem(), (socket) => service.handle(socket, { implicitTls: true }));
   server.on('tlsClientError', (err, socket) => logger.debug({ err: err.message, remote: socket.remoteAddress }, 'TLS handshake failed'));
   tls.onReload(() => server.setSecureContext(pem()));
   return server;
@@ -52,13 +59,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const store = await openStore(config);
   const listeners: Server[] = [];
   let imap: ImapService | undefined;
+  let pop3: Pop3Service | undefined;
   let stopping: Promise<void> | undefined;
 
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       // close() first so no new connection arrives, but it resolves only once the sessions are gone.
       const closed = Promise.all(listeners.map(closeListener));
-      await imap?.shutdown('Server shutting down');
+      await Promise.all([imap?.shutdown('Server shutting down'), pop3?.shutdown()]);
       await closed;
       await store.close();
       logger.info('stopped');
@@ -84,9 +92,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       secureContext: () => tls.current(),
       plaintextAuth: config.imap.plaintextAuth,
     });
-    const service = imap;
+    pop3 = new Pop3Service({
+      store,
+      limits: config.imap.limits,
+      logger,
+      secureContext: () => tls.current(),
+      plaintextAuth: config.pop3.plaintextAuth,
+    });
 
-    const bind = async (text: string, implicitTls: boolean): Promise<AddressInfo> => {
+    const bind = async (text: string, implicitTls: boolean, service: Service, protocol: 'IMAP' | 'POP3'): Promise<AddressInfo> => {
       const address = parseListenAddress(text);
       if (address === null) throw new Error(`invalid listen address ${text} (config validation should have caught it)`);
       const server = implicitTls
@@ -95,18 +109,22 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       listeners.push(server);
       const info = await listenOn(server, address);
       server.on('error', (err) => logger.error({ err }, 'listener error'));
-      logger.info({ address: formatAddress(info), tls: implicitTls ? 'implicit' : 'starttls' }, `IMAP${implicitTls ? 'S' : ''} listening on ${formatAddress(info)}`);
+      logger.info({ address: formatAddress(info), tls: implicitTls ? 'implicit' : 'starttls' }, `${protocol}${implicitTls ? 'S' : ''} listening on ${formatAddress(info)}`);
       return info;
     };
     const plain: AddressInfo[] = [];
-    for (const text of config.imap.listen) plain.push(await bind(text, false));
+    for (const text of config.imap.listen) plain.push(await bind(text, false, imap, 'IMAP'));
     const secure: AddressInfo[] = [];
-    for (const text of config.imap.listenTls) secure.push(await bind(text, true));
+    for (const text of config.imap.listenTls) secure.push(await bind(text, true, imap, 'IMAP'));
+    const pop3Plain: AddressInfo[] = [];
+    for (const text of config.pop3.listen) pop3Plain.push(await bind(text, false, pop3, 'POP3'));
+    const pop3Secure: AddressInfo[] = [];
+    for (const text of config.pop3.listenTls) pop3Secure.push(await bind(text, true, pop3, 'POP3'));
 
     if ((await store.listAccounts()).length === 0) {
       logger.warn('No accounts yet. Add one in another terminal: npx postkeep user add alice');
     }
-    return { store, imap: { plain, tls: secure }, stop };
+    return { store, imap: { plain, tls: secure }, pop3: { plain: pop3Plain, tls: pop3Secure }, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -13,6 +13,8 @@ export interface TestServerOptions {
   /** Extra [imap.limits] keys in snake_case (e.g. { max_line_bytes: 8192 }). */
   readonly limits?: Record<string, number>;
   readonly logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+  /** [pop3] plaintext_auth (default "loopback"). */
+  readonly pop3PlaintextAuth?: 'always' | 'loopback' | 'never';
 }
 
 type RunningServer = Awaited<ReturnType<typeof startServer>>;
@@ -22,6 +24,9 @@ export interface TestServer {
   readonly store: Store;
   readonly port: number;
   readonly tlsPort: number;
+  /** POP3 (STLS) and POP3S ports. */
+  readonly pop3Port: number;
+  readonly pop3TlsPort: number;
   readonly dataDir: string;
   addUser(login: string, password: string): Promise<Account>;
   /** Appends raw bytes straight into the store (bypassing IMAP); returns the UID. */
@@ -43,6 +48,8 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
         plaintext_auth: opts.plaintextAuth ?? 'loopback',
         ...(opts.limits ? { limits: opts.limits } : {}),
       },
+      // Port 0 here too: the default POP3 ports would clash between tests running in parallel.
+      pop3: { listen: ['127.0.0.1:0'], listen_tls: ['127.0.0.1:0'], plaintext_auth: opts.pop3PlaintextAuth ?? 'loopback' },
       log: { level: opts.logLevel ?? 'warn' },
     });
     server = await startServer(config);
@@ -52,7 +59,9 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   }
   const plain = server.imap.plain[0];
   const tls = server.imap.tls[0];
-  if (!plain || !tls) {
+  const pop3Plain = server.pop3.plain[0];
+  const pop3Tls = server.pop3.tls[0];
+  if (!plain || !tls || !pop3Plain || !pop3Tls) {
     await server.stop();
     await rm(dataDir, { recursive: true, force: true });
     throw new Error('startServer returned no listening addresses');
@@ -65,6 +74,8 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     store,
     port: plain.port,
     tlsPort: tls.port,
+    pop3Port: pop3Plain.port,
+    pop3TlsPort: pop3Tls.port,
     dataDir,
     async addUser(login, password) {
       const account = await store.createAccount(login, await hashPassword(password));
