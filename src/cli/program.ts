@@ -1,5 +1,6 @@
 // The command tree; main.ts runs it. Separate so that the tree can be built without running it.
 import { Command, Option } from 'commander';
+import { registerDeliverCommand } from './deliver.js';
 import { registerServeCommand } from './serve.js';
 import { registerUserCommands } from './user.js';
 
@@ -10,5 +11,6 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerServeCommand(program);
   registerUserCommands(program);
+  registerDeliverCommand(program);
   return program;
 }

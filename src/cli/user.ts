@@ -5,6 +5,7 @@ import { configOf, withStore } from './context.js';
 import { CliError } from './errors.js';
 import { checkLogin } from './login.js';
 import { confirm, readNewPassword } from './password-prompt.js';
+import { registerQuotaCommand } from './quota.js';
 
 interface PasswordOptions {
   passwordStdin?: boolean;
@@ -76,4 +77,6 @@ export function registerUserCommands(program: Command): void {
       if (accounts.length === 0) console.error('No accounts. Add one with: npx postkeep user add <login>');
       for (const account of accounts) console.log(account.login);
     });
+
+  registerQuotaCommand(user);
 }
