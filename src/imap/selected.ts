@@ -5,6 +5,7 @@ import type { Mailbox, MailboxChanges, MessageMeta } from '../store/types.js';
 import type { SequenceSet } from './wire/ast.js';
 import { Atom, type ImapData } from './wire/data.js';
 import { ImapError } from './commands/types.js';
+import { formatUidSet as formatSet } from './wire/sequence.js';
 
 export interface ViewOptions {
   readonly readOnly: boolean;
@@ -19,6 +20,10 @@ export interface FlushOptions {
   readonly allowExpunge: boolean;
   /** IMAP4rev2: no RECENT response (RFC 9051 Appendix E). */
   readonly rev2: boolean;
+  /** CONDSTORE is on: unsolicited FETCH carries UID and MODSEQ (RFC 7162 §3.1, §3.2.4). */
+  readonly condstore?: boolean;
+  /** QRESYNC is on: VANISHED instead of EXPUNGE (RFC 7162 §3.2.10.2). */
+  readonly qresync?: boolean;
 }
 
 /** One untagged response, as the parts after "* ". */
@@ -229,8 +234,14 @@ export class SelectedView {
         this.metas.delete(uid);
         this.recent.delete(uid);
       }
-      msns.sort((a, b) => b - a);
-      for (const msn of msns) out.push([msn, new Atom('EXPUNGE')]);
+      if (options.qresync) {
+        // RFC 7162 §3.2.10.2: one VANISHED for UIDs the client has seen; no EXISTS needed.
+        const known = [...this.pendingExpunge].filter((u) => this.msnOf(u) > 0).sort((a, b) => a - b);
+        if (known.length > 0) out.push([new Atom('VANISHED'), new Atom(formatSet(known))]);
+      } else {
+        msns.sort((a, b) => b - a);
+        for (const msn of msns) out.push([msn, new Atom('EXPUNGE')]);
+      }
       const gone = this.pendingExpunge;
       this.uids = this.uids.filter((u) => !gone.has(u));
       gone.clear();
@@ -253,17 +264,19 @@ export class SelectedView {
         const msn = this.msnOf(uid);
         const meta = this.metas.get(uid);
         if (msn === 0 || !meta) continue;
-        out.push(fetchFlags(msn, meta, this.recent.has(uid) && !options.rev2, true));
+        out.push(fetchFlags(msn, meta, this.recent.has(uid) && !options.rev2, true, options.condstore === true));
       }
     }
     return out;
   }
 }
 
-/** `* n FETCH (UID u FLAGS (...))` — unsolicited flag updates carry the UID (RFC 9051 §7.5.2). */
-export function fetchFlags(msn: number, meta: MessageMeta, recent: boolean, withUid: boolean): Untagged {
+/** `* n FETCH (UID u FLAGS (...) [MODSEQ (m)])` — unsolicited flag updates carry the UID (RFC 9051
+ *  §7.5.2) and, once CONDSTORE is on, the MODSEQ (RFC 7162 §3.1). */
+export function fetchFlags(msn: number, meta: MessageMeta, recent: boolean, withUid: boolean, withModseq = false): Untagged {
   const flags = flagList(recent ? [...meta.flags, '\\Recent'] : meta.flags);
   const items: ImapData[] = withUid ? [new Atom('UID'), meta.uid, new Atom('FLAGS'), flags] : [new Atom('FLAGS'), flags];
+  if (withModseq) items.push(new Atom('MODSEQ'), [meta.modseq]);
   return [msn, new Atom('FETCH'), items];
 }
 

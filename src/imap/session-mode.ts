@@ -11,6 +11,16 @@ export class SessionMode {
     return this.enabled.has('IMAP4REV2');
   }
 
+  /** A CONDSTORE enabling command was seen (RFC 7162 §3.1); QRESYNC implies it (§3.2.3). */
+  get condstore(): boolean {
+    return this.enabled.has('CONDSTORE') || this.enabled.has('QRESYNC');
+  }
+
+  /** ENABLE QRESYNC was answered: VANISHED replaces EXPUNGE (RFC 7162 §3.2.10). */
+  get qresync(): boolean {
+    return this.enabled.has('QRESYNC');
+  }
+
   /** UTF-8 names on the wire (RFC 9051 §5.1; RFC 6855 UTF8=ACCEPT would do the same). */
   get utf8Names(): boolean {
     return this.rev2 || this.enabled.has('UTF8=ACCEPT');

@@ -242,7 +242,7 @@ export class Session {
         if (!this.mode.rev2 && !view.readOnly && view.pendingNewCount > 0) view.claimRecent(await this.deps.store.claimRecent(view.mailbox.id));
       }
       if (this.state !== s) return;
-      for (const response of view.flush({ allowExpunge, rev2: this.mode.rev2 })) await this.writer.untagged([...response]);
+      for (const response of view.flush({ allowExpunge, rev2: this.mode.rev2, condstore: this.mode.condstore, qresync: this.mode.qresync })) await this.writer.untagged([...response]);
     });
     this.updates = run.catch((err: unknown) => {
       if (!this.closing) this.log.error({ err }, 'sending mailbox updates failed');

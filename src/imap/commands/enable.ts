@@ -3,9 +3,12 @@ import { Atom } from '../wire/data.js';
 import type { CommandModule } from './types.js';
 import { noSequenceNumbers } from './util.js';
 
-/** What ENABLE can turn on, upper-cased -> how ENABLED names it. UTF8=ACCEPT is not offered:
- *  IMAP4rev2 already gives UTF-8 mailbox names, and its other rules are not implemented. */
-const ENABLEABLE = new Map([['IMAP4REV2', 'IMAP4rev2']]);
+/** What ENABLE can turn on, upper-cased -> how ENABLED names it. */
+const ENABLEABLE = new Map([
+  ['IMAP4REV2', 'IMAP4rev2'],
+  ['CONDSTORE', 'CONDSTORE'], // RFC 7162 §3.1
+  ['QRESYNC', 'QRESYNC'], // RFC 7162 §3.2.3
+]);
 
 export const enableCommand: CommandModule<'ENABLE'> = {
   names: ['ENABLE'],
@@ -19,6 +22,8 @@ export const enableCommand: CommandModule<'ENABLE'> = {
       const name = ENABLEABLE.get(cap.toUpperCase());
       // RFC 5161 §3.1: unknown extensions are ignored; ENABLED lists only what this command turned on.
       if (name && ctx.enable(cap.toUpperCase())) turnedOn.push(new Atom(name));
+      // RFC 7162 §3.2.3: QRESYNC implies CONDSTORE (which then needs no ENABLED of its own).
+      if (name === 'QRESYNC') ctx.enable('CONDSTORE');
     }
     await ctx.untagged(new Atom('ENABLED'), ...turnedOn);
     return { text: 'ENABLE completed' };

@@ -6,7 +6,9 @@ import { buildFetchData, fetchNeedsSummary, fetchSetsSeen } from '../fetch/index
 import type { FetchAtt } from '../wire/ast.js';
 import { Atom } from '../wire/data.js';
 import { ImapError, type CommandContext, type CommandModule } from './types.js';
-import { viewOf } from './util.js';
+import { condstoreOn, enableCondstore, viewOf } from './util.js';
+import { sendVanishedEarlier } from './qresync.js';
+import type { SequenceSet } from '../wire/ast.js';
 
 const BATCH = 100;
 /** Sections above this many bytes are streamed from the blob store rather than read into memory. */
@@ -20,12 +22,26 @@ export const fetchCommand: CommandModule<'FETCH'> = {
   async run(cmd, ctx) {
     const view = viewOf(ctx);
     const mailboxId = view.mailbox.id;
+    // RFC 7162 §3.2.6: VANISHED needs ENABLE QRESYNC (the grammar already demands UID FETCH and CHANGEDSINCE).
+    if (cmd.vanished && !ctx.enabled.has('QRESYNC')) throw new ImapError('BAD', null, 'VANISHED needs ENABLE QRESYNC first');
+    const changedSince = cmd.changedSince;
+    // RFC 7162 §3.1: MODSEQ and CHANGEDSINCE are CONDSTORE enabling; CHANGEDSINCE implies MODSEQ (§3.1.4.1).
+    let items: readonly FetchAtt[] = cmd.items;
+    if (changedSince !== null || items.some((a) => a.kind === 'MODSEQ')) await enableCondstore(ctx);
+    if (changedSince !== null && !items.some((a) => a.kind === 'MODSEQ')) items = [...items, { kind: 'MODSEQ' }];
     // Messages expunged by another session but still numbered here are skipped (RFC 9051 §7.5.1
     // lets the server omit them); their bytes may already be gone.
-    const uids = view.resolve(cmd.set, cmd.uid, ctx.savedSearch).filter((u) => !view.isExpunged(u));
-    const setsSeen = fetchSetsSeen(cmd.items) && !view.readOnly;
-    const needsSummary = fetchNeedsSummary(cmd.items);
-    const withFlags: FetchAtt[] = cmd.items.some((a) => a.kind === 'FLAGS') ? [...cmd.items] : [...cmd.items, { kind: 'FLAGS' }];
+    let uids = view.resolve(cmd.set, cmd.uid, ctx.savedSearch).filter((u) => !view.isExpunged(u));
+    if (changedSince !== null) {
+      uids = uids.filter((u) => (view.meta(u)?.modseq ?? 0) > changedSince);
+      // RFC 7162 §3.2.6: VANISHED (EARLIER) comes before any FETCH response.
+      if (cmd.vanished) await sendVanishedEarlier(ctx, view, changedSince, cmd.set.kind === 'saved' ? savedAsSet(ctx.savedSearch) : cmd.set);
+    }
+    const setsSeen = fetchSetsSeen(items) && !view.readOnly;
+    const needsSummary = fetchNeedsSummary(items);
+    // A FETCH that sets \Seen reports the new FLAGS; under CONDSTORE with UID and MODSEQ (RFC 7162 §3.2.4).
+    const extra: FetchAtt[] = [{ kind: 'FLAGS' }, ...(condstoreOn(ctx) ? [{ kind: 'UID' } as const, { kind: 'MODSEQ' } as const] : [])];
+    const withFlags: FetchAtt[] = [...items, ...extra.filter((e) => !items.some((a) => a.kind === e.kind))];
 
     for (let i = 0; i < uids.length; i += BATCH) {
       const batch = uids.slice(i, i + BATCH);
@@ -53,10 +69,10 @@ export const fetchCommand: CommandModule<'FETCH'> = {
         const meta = view.meta(uid);
         const msn = view.msnOf(uid);
         if (!meta || msn === 0) continue;
-        const items = changedFlags.has(uid) ? withFlags : cmd.items;
+        const wanted = changedFlags.has(uid) ? withFlags : items;
         let data;
         try {
-          data = await buildFetchData(items, { msn, meta, recent: view.isRecent(uid) }, deps, {
+          data = await buildFetchData(wanted, { msn, meta, recent: view.isRecent(uid) }, deps, {
             imap4rev2: ctx.rev2,
             includeUid: cmd.uid,
             streamThreshold: STREAM_THRESHOLD,
@@ -73,6 +89,11 @@ export const fetchCommand: CommandModule<'FETCH'> = {
     return { text: 'FETCH completed' };
   },
 };
+
+/** The saved SEARCH result (RFC 5182) as a UID set; empty when there is none. */
+function savedAsSet(saved: readonly number[] | null): SequenceSet {
+  return { kind: 'set', ranges: (saved ?? []).map((u) => ({ start: u, end: u })) };
+}
 
 async function expungedMeanwhile(ctx: CommandContext, mailboxId: number, modseq: number, uid: number): Promise<boolean> {
   const changes = await ctx.store.changesSince(mailboxId, modseq);

@@ -1,20 +1,29 @@
 // SEARCH and UID SEARCH (RFC 9051 §6.4.4), answered with ESEARCH (RFC 4731, RFC 9051 §7.3.4) under
-// IMAP4rev2 or when RETURN is given, with "* SEARCH" otherwise (RFC 3501 §7.2.5). SAVE: RFC 5182.
+// IMAP4rev2 or when RETURN is given, with "* SEARCH" otherwise (RFC 3501 §7.2.5). SAVE: RFC 5182;
+// MODSEQ: RFC 7162 §3.1.5; OLDER/YOUNGER: RFC 5032.
 import { charsetSupported, searchMessages, SUPPORTED_SEARCH_CHARSETS } from '../../search/index.js';
+import type { SearchKey } from '../wire/ast.js';
 import { Atom, type ImapData } from '../wire/data.js';
 import { ImapError, type CommandModule } from './types.js';
-import { formatSet, viewOf } from './util.js';
+import { enableCondstore, formatSet, viewOf } from './util.js';
 
 export const searchCommand: CommandModule<'SEARCH'> = {
   names: ['SEARCH'],
   states: ['selected'],
   usesSequenceNumbers: (cmd) => !cmd.uid,
-  capabilities: ['ESEARCH'],
+  capabilities: ['ESEARCH', 'SEARCHRES', 'WITHIN'],
   async run(cmd, ctx) {
     const view = viewOf(ctx);
+    const options = cmd.returnOptions;
+    const save = options?.includes('SAVE') === true;
     if (!charsetSupported(cmd.charset)) {
+      // RFC 5182 §2.1: a SEARCH with SAVE that fails with NO empties the saved result.
+      if (save) ctx.savedSearch = [];
       throw new ImapError('NO', `BADCHARSET (${SUPPORTED_SEARCH_CHARSETS.join(' ')})`, `Unsupported charset ${cmd.charset ?? ''}`);
     }
+    // RFC 7162 §3.1: a SEARCH with MODSEQ is a CONDSTORE enabling command.
+    const withModseq = hasModseq(cmd.criteria);
+    if (withModseq) await enableCondstore(ctx);
     const mailboxId = view.mailbox.id;
     const messages = view.messages().map((m) => (ctx.rev2 ? { ...m, recent: false } : m));
     const uids = await searchMessages(cmd.criteria, {
@@ -25,27 +34,51 @@ export const searchCommand: CommandModule<'SEARCH'> = {
       now: Date.now(),
     });
     const nums = cmd.uid ? uids : uids.map((u) => view.msnOf(u)).filter((n) => n > 0);
-    const options = cmd.returnOptions;
+    // RFC 7162 §3.1.5: with a MODSEQ key, the highest MODSEQ of the messages found (none when empty).
+    const highest = withModseq && uids.length > 0 ? uids.reduce((a, u) => Math.max(a, view.meta(u)?.modseq ?? 0), 0) : null;
     if (options === null && !ctx.rev2) {
-      await ctx.untagged(new Atom('SEARCH'), ...nums);
+      const tail: ImapData[] = highest === null ? [] : [[new Atom('MODSEQ'), highest]];
+      await ctx.untagged(new Atom('SEARCH'), ...nums, ...tail);
       return { text: 'SEARCH completed' };
     }
     // RFC 4731 §3.1: RETURN () means ALL; no RETURN under IMAP4rev2 too.
-    const wanted = new Set(options === null || options.length === 0 ? ['ALL'] : options);
-    if (wanted.has('SAVE')) {
-      ctx.savedSearch = uids; // RFC 5182 §2.1
-      wanted.delete('SAVE');
+    const wanted = new Set(options === null || options.length === 0 || (save && options.length === 1) ? ['ALL'] : options);
+    const sorted = [...nums].sort((a, b) => a - b);
+    if (save) {
+      // RFC 5182 §2.4: with MIN and/or MAX only, "$" holds just those; otherwise everything found.
+      const minMaxOnly = !wanted.has('ALL') && !wanted.has('COUNT');
+      const first = uids[0];
+      const last = uids[uids.length - 1];
+      if (!minMaxOnly || first === undefined || last === undefined) ctx.savedSearch = uids;
+      else ctx.savedSearch = [...new Set([...(wanted.has('MIN') ? [first] : []), ...(wanted.has('MAX') ? [last] : [])])];
       // RFC 5182 §2.1: SAVE alone returns no ESEARCH response.
-      if (wanted.size === 0) return { text: 'SEARCH completed (saved)' };
+      if (options?.length === 1) return { text: 'SEARCH completed, result saved' };
     }
     const data: ImapData[] = [new Atom('ESEARCH'), [new Atom('TAG'), cmd.tag]];
     if (cmd.uid) data.push(new Atom('UID'));
-    const sorted = [...nums].sort((a, b) => a - b);
+    // RFC 4731 §3.1: MIN, MAX and ALL are left out when nothing matched; COUNT is then 0.
     if (wanted.has('MIN') && sorted.length > 0) data.push(new Atom('MIN'), sorted[0] as number);
     if (wanted.has('MAX') && sorted.length > 0) data.push(new Atom('MAX'), sorted[sorted.length - 1] as number);
     if (wanted.has('ALL') && sorted.length > 0) data.push(new Atom('ALL'), new Atom(formatSet(sorted)));
     if (wanted.has('COUNT')) data.push(new Atom('COUNT'), sorted.length);
+    // RFC 7162 §3.1.10 / RFC 4731 §3.2: MODSEQ result item.
+    if (highest !== null) data.push(new Atom('MODSEQ'), highest);
     await ctx.untagged(...data);
     return { text: 'SEARCH completed' };
   },
 };
+
+function hasModseq(key: SearchKey): boolean {
+  switch (key.kind) {
+    case 'modseq':
+      return true;
+    case 'and':
+      return key.keys.some(hasModseq);
+    case 'or':
+      return hasModseq(key.left) || hasModseq(key.right);
+    case 'not':
+      return hasModseq(key.key);
+    default:
+      return false;
+  }
+}

@@ -2,7 +2,8 @@
 import { Atom } from '../wire/data.js';
 import { SelectedView, flagList } from '../selected.js';
 import { ImapError, type CommandModule } from './types.js';
-import { accountOf, mailboxName, noSequenceNumbers, statusLine, viewOf } from './util.js';
+import { accountOf, condstoreOn, enableCondstore, mailboxName, noSequenceNumbers, statusLine, viewOf } from './util.js';
+import { resyncSelected } from './qresync.js';
 
 const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'];
 
@@ -10,14 +11,19 @@ export const selectCommand: CommandModule<'SELECT' | 'EXAMINE'> = {
   names: ['SELECT', 'EXAMINE'],
   states: ['authenticated', 'selected'],
   usesSequenceNumbers: noSequenceNumbers,
+  capabilities: ['CONDSTORE', 'QRESYNC'],
   async run(cmd, ctx) {
     const account = accountOf(ctx);
+    // RFC 7162 §3.2.5: QRESYNC without ENABLE QRESYNC is a BAD.
+    if (cmd.qresync && !ctx.enabled.has('QRESYNC')) throw new ImapError('BAD', null, 'QRESYNC needs ENABLE QRESYNC first');
     if (ctx.state.kind === 'selected') {
       // RFC 9051 §6.3.2: the old mailbox is closed first, even if this SELECT fails.
       ctx.setState({ kind: 'authenticated', account });
       if (ctx.rev2) await ctx.untagged(...statusLine('OK', 'CLOSED', 'Previous mailbox is now closed'));
     }
     ctx.savedSearch = null;
+    // RFC 7162 §3.1: SELECT (CONDSTORE) is a CONDSTORE enabling command.
+    if (cmd.condstore || cmd.qresync) await enableCondstore(ctx);
     const name = mailboxName(ctx, cmd.mailbox);
     const mailbox = await ctx.store.getMailbox(account.id, name);
     if (!mailbox) throw new ImapError('NO', 'NONEXISTENT', `Mailbox does not exist: ${name}`);
@@ -46,8 +52,12 @@ export const selectCommand: CommandModule<'SELECT' | 'EXAMINE'> = {
     }
     await ctx.untagged(...statusLine('OK', `UIDVALIDITY ${mailbox.uidValidity}`, 'UIDs valid'));
     await ctx.untagged(...statusLine('OK', `UIDNEXT ${uidNext}`, 'Predicted next UID'));
+    // RFC 7162 §3.1.2.1: HIGHESTMODSEQ once CONDSTORE is on (MODSEQs are always kept: never NOMODSEQ).
+    if (condstoreOn(ctx)) await ctx.untagged(...statusLine('OK', `HIGHESTMODSEQ ${view.modseq}`, 'Highest'));
     // RFC 9051 §6.3.2: a LIST response with the mailbox name (IMAP4rev2).
     if (ctx.rev2) await ctx.untagged(new Atom('LIST'), [], '/', ctx.encodeMailboxName(mailbox.name));
+    // RFC 7162 §3.2.5.1: VANISHED (EARLIER) and the changed flags since the client's MODSEQ.
+    if (cmd.qresync) await resyncSelected(ctx, view, cmd.qresync);
     ctx.setState({ kind: 'selected', account, view });
     return { code: readOnly ? 'READ-ONLY' : 'READ-WRITE', text: `${cmd.name} completed` };
   },

@@ -4,7 +4,7 @@ import type { Mailbox } from '../../store/types.js';
 import type { StatusItem } from '../wire/ast.js';
 import { Atom, type ImapData } from '../wire/data.js';
 import type { CommandContext, CommandModule } from './types.js';
-import { existingMailbox, noSequenceNumbers } from './util.js';
+import { enableCondstore, existingMailbox, noSequenceNumbers } from './util.js';
 
 export async function statusResponse(ctx: CommandContext, mailbox: Mailbox, items: readonly StatusItem[]): Promise<ImapData[]> {
   const st = await ctx.store.mailboxStatus(mailbox.id);
@@ -55,6 +55,8 @@ export const statusCommand: CommandModule<'STATUS'> = {
   capabilities: ['STATUS=SIZE'],
   async run(cmd, ctx) {
     const mailbox = await existingMailbox(ctx, cmd.mailbox);
+    // RFC 7162 §3.1: STATUS (HIGHESTMODSEQ) is a CONDSTORE enabling command.
+    if (cmd.items.includes('HIGHESTMODSEQ')) await enableCondstore(ctx);
     await ctx.untagged(...(await statusResponse(ctx, mailbox, cmd.items)));
     return { text: 'STATUS completed' };
   },

@@ -1,7 +1,8 @@
 // STORE and UID STORE (RFC 9051 §6.4.6, §6.4.9): +FLAGS, -FLAGS, FLAGS, .SILENT.
 import { fetchFlags } from '../selected.js';
 import type { CommandModule } from './types.js';
-import { formatSet, requireWritable, storableFlags, viewOf } from './util.js';
+import { condstoreOn, enableCondstore, formatSet, requireWritable, storableFlags, viewOf } from './util.js';
+import { Atom } from '../wire/data.js';
 
 export const storeCommand: CommandModule<'STORE'> = {
   names: ['STORE'],
@@ -11,6 +12,9 @@ export const storeCommand: CommandModule<'STORE'> = {
     const view = viewOf(ctx);
     requireWritable(view);
     const flags = storableFlags(cmd.flags, { refuseRecent: true });
+    // RFC 7162 §3.1: UNCHANGEDSINCE is a CONDSTORE enabling command.
+    if (cmd.unchangedSince !== null) await enableCondstore(ctx);
+    const condstore = condstoreOn(ctx);
     const uids = view.resolve(cmd.set, cmd.uid, ctx.savedSearch).filter((u) => !view.isExpunged(u));
     if (uids.length === 0) return { text: 'STORE completed' };
     const result = await ctx.store.storeFlags(
@@ -23,13 +27,20 @@ export const storeCommand: CommandModule<'STORE'> = {
     // Our own change is taken in now, so the store's later report of it is not echoed again.
     view.noteOwnChanges(result.updated);
     if (!cmd.silent) {
-      // RFC 9051 §6.4.6: the new flags of each message; UID STORE includes the UID (§6.4.9).
+      // RFC 9051 §6.4.6: the new flags of each message; UID STORE includes the UID (§6.4.9);
+      // under CONDSTORE both UID and MODSEQ (RFC 7162 §3.1.3, §3.2.4).
       const modified = new Set(result.modified);
       for (const uid of uids) {
         const meta = view.meta(uid);
         const msn = view.msnOf(uid);
         if (!meta || msn === 0 || modified.has(uid)) continue;
-        await ctx.untagged(...fetchFlags(msn, meta, view.isRecent(uid) && !ctx.rev2, cmd.uid));
+        await ctx.untagged(...fetchFlags(msn, meta, view.isRecent(uid) && !ctx.rev2, cmd.uid || condstore, condstore));
+      }
+    } else if (condstore) {
+      // RFC 7162 §3.1.3: even with .SILENT, the new MODSEQ of each changed message.
+      for (const meta of [...result.updated].sort((a, b) => a.uid - b.uid)) {
+        const msn = view.msnOf(meta.uid);
+        if (msn > 0) await ctx.untagged(msn, new Atom('FETCH'), [new Atom('UID'), meta.uid, new Atom('MODSEQ'), [meta.modseq]]);
       }
     }
     if (result.modified.length > 0) {

@@ -76,3 +76,16 @@ export function storableFlags(flags: readonly string[], opts: { refuseRecent: bo
 }
 
 export const noSequenceNumbers = (): boolean => false;
+
+/** CONDSTORE is on for this session (RFC 7162 §3.1; QRESYNC implies it, §3.2.3). */
+export function condstoreOn(ctx: CommandContext): boolean {
+  return ctx.enabled.has('CONDSTORE') || ctx.enabled.has('QRESYNC');
+}
+
+/** RFC 7162 §3.1: a CONDSTORE enabling command. The first one run with a mailbox selected reports
+ *  that mailbox's HIGHESTMODSEQ. */
+export async function enableCondstore(ctx: CommandContext): Promise<void> {
+  if (condstoreOn(ctx)) return;
+  ctx.enable('CONDSTORE');
+  if (ctx.state.kind === 'selected') await ctx.untagged(...statusLine('OK', `HIGHESTMODSEQ ${ctx.state.view.modseq}`, 'Highest'));
+}

@@ -55,6 +55,14 @@ export type SearchKey =
   /** RFC 7162 CONDSTORE */
   | { readonly kind: 'modseq'; readonly modseq: number };
 
+/** SELECT/EXAMINE (QRESYNC (uidvalidity modseq [known-uids] [seq-match-data])) (RFC 7162 §3.2.5). */
+export interface QresyncParams {
+  readonly uidValidity: number;
+  readonly modseq: number;
+  readonly knownUids: SequenceSet | null;
+  readonly seqMatch: { readonly msns: SequenceSet; readonly uids: SequenceSet } | null;
+}
+
 export type StoreOperation = 'replace' | 'add' | 'remove';
 
 export type StatusItem = 'MESSAGES' | 'UIDNEXT' | 'UIDVALIDITY' | 'UNSEEN' | 'DELETED' | 'SIZE' | 'RECENT' | 'HIGHESTMODSEQ' | 'APPENDLIMIT' | 'MAILBOXID';
@@ -77,7 +85,7 @@ export type Command = Tagged &
     | { readonly name: 'LOGIN'; readonly user: string; readonly password: string }
     | { readonly name: 'ENABLE'; readonly capabilities: readonly string[] /* upper-cased */ }
     | { readonly name: 'ID'; readonly params: ReadonlyArray<readonly [string, string | null]> | null }
-    | { readonly name: 'SELECT' | 'EXAMINE'; readonly mailbox: string; readonly condstore: boolean }
+    | { readonly name: 'SELECT' | 'EXAMINE'; readonly mailbox: string; readonly condstore: boolean; readonly qresync: QresyncParams | null }
     | { readonly name: 'CREATE'; readonly mailbox: string; readonly specialUse: readonly string[] }
     | { readonly name: 'DELETE' | 'SUBSCRIBE' | 'UNSUBSCRIBE'; readonly mailbox: string }
     | { readonly name: 'RENAME'; readonly from: string; readonly to: string }

@@ -1,6 +1,6 @@
 // The command grammar: a framed request -> the typed AST of ast.ts (RFC 9051 §6, RFC 3501 §6
 // and the extensions we speak). Syntax only; what a command means is src/imap/commands' business.
-import type { Command, ListReturnOption, ListSelectionOption, StatusItem, StoreOperation } from './ast.js';
+import type { Command, ListReturnOption, ListSelectionOption, QresyncParams, SequenceSet, StatusItem, StoreOperation } from './ast.js';
 import type { Request } from './reader.js';
 import { ParseError } from './errors.js';
 import { Parser } from './parser.js';
@@ -138,21 +138,60 @@ function idParams(p: Parser): Array<readonly [string, string | null]> | null {
   return params;
 }
 
-/** select-params = "(" select-param *(SP select-param) ")" (RFC 4466 §2.1; CONDSTORE RFC 7162 §3.1.8) */
+/** select-params = "(" select-param *(SP select-param) ")" (RFC 4466 §2.1; CONDSTORE RFC 7162 §3.1.8, QRESYNC §3.2.5) */
 function select(p: Parser, tag: string, name: 'SELECT' | 'EXAMINE'): Command {
   p.sp(`after ${name}`);
   const mailbox = p.mailbox();
   let condstore = false;
+  let qresync: QresyncParams | null = null;
   if (p.tryChar(' ')) {
     p.expectChar('(', 'to open the select parameters');
     do {
       const param = p.atom('as a select parameter').toUpperCase();
-      if (param !== 'CONDSTORE') p.fail(`Unknown select parameter "${param}"`);
-      condstore = true;
+      if (param === 'CONDSTORE') condstore = true;
+      else if (param === 'QRESYNC') {
+        p.sp('after QRESYNC');
+        qresync = qresyncParams(p);
+      } else p.fail(`Unknown select parameter "${param}"`);
     } while (p.tryChar(' '));
     p.expectChar(')', 'after the select parameters');
   }
-  return { tag, name, mailbox, condstore };
+  return { tag, name, mailbox, condstore, qresync };
+}
+
+/** "(" uidvalidity SP mod-sequence-value [SP known-uids] [SP seq-match-data] ")" (RFC 7162 §7) */
+function qresyncParams(p: Parser): QresyncParams {
+  p.expectChar('(', 'to open the QRESYNC parameters');
+  const uidValidity = p.nzNumber('as the UIDVALIDITY');
+  p.sp('after the UIDVALIDITY');
+  const modseq = p.number64('as the mod-sequence');
+  if (modseq === 0) p.fail('The QRESYNC mod-sequence must be above 0');
+  let knownUids: SequenceSet | null = null;
+  let seqMatch: QresyncParams['seqMatch'] = null;
+  if (p.tryChar(' ')) {
+    if (p.peek() !== '(') {
+      knownUids = plainSet(p, 'as the known UIDs');
+      if (p.tryChar(' ')) p.expectChar('(', 'to open the sequence match data');
+      else {
+        p.expectChar(')', 'after the QRESYNC parameters');
+        return { uidValidity, modseq, knownUids, seqMatch };
+      }
+    } else p.expectChar('(', 'to open the sequence match data');
+    const msns = plainSet(p, 'as the known sequence set');
+    p.sp('after the known sequence set');
+    const uids = plainSet(p, 'as the known UID set');
+    p.expectChar(')', 'after the sequence match data');
+    seqMatch = { msns, uids };
+  }
+  p.expectChar(')', 'after the QRESYNC parameters');
+  return { uidValidity, modseq, knownUids, seqMatch };
+}
+
+/** A sequence set that may not be "$" (RFC 7162 known-uids, seq-match-data). */
+function plainSet(p: Parser, context: string): SequenceSet {
+  const set = p.sequenceSet(context);
+  if (set.kind === 'saved') p.fail(`"$" is not allowed ${context}`);
+  return set;
 }
 
 /** create-param = "USE" SP "(" [use-attr *(SP use-attr)] ")" (RFC 6154 §3) */

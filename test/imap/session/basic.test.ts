@@ -151,7 +151,8 @@ test('ENABLE IMAP4rev2, ID, NAMESPACE, LOGOUT', async () => {
   const c = await connect();
   try {
     await c.login('alice', 'secret');
-    assert.deepEqual((await c.ok('ENABLE IMAP4rev2 CONDSTORE')).lines, ['* ENABLED IMAP4rev2']);
+    // CONDSTORE can be enabled since RFC 7162 support (issue #4); unknown names are ignored (RFC 5161 §3.1).
+    assert.deepEqual((await c.ok('ENABLE IMAP4rev2 CONDSTORE X-UNKNOWN')).lines, ['* ENABLED IMAP4rev2 CONDSTORE']);
     assert.deepEqual((await c.ok('ENABLE IMAP4rev2')).lines, ['* ENABLED']);
     assert.deepEqual((await c.ok('ID ("name" "test")')).lines, ['* ID ("name" "Postkeep" "version" "0.1.0")']);
     assert.deepEqual((await c.ok('NAMESPACE')).lines, ['* NAMESPACE (("" "/")) NIL NIL']);

@@ -26,8 +26,13 @@ const valid: Array<[string, object]> = [
   ['A5 ENABLE condstore UTF8=ACCEPT', { tag: 'A5', name: 'ENABLE', capabilities: ['CONDSTORE', 'UTF8=ACCEPT'] }],
   ['A6 ID NIL', { tag: 'A6', name: 'ID', params: null }],
   ['A6 ID ("name" "x" "version" NIL)', { tag: 'A6', name: 'ID', params: [['name', 'x'], ['version', null]] }],
-  ['A7 SELECT INBOX', { tag: 'A7', name: 'SELECT', mailbox: 'INBOX', condstore: false }],
-  ['A7 examine "a b" (CONDSTORE)', { tag: 'A7', name: 'EXAMINE', mailbox: 'a b', condstore: true }],
+  ['A7 SELECT INBOX', { tag: 'A7', name: 'SELECT', mailbox: 'INBOX', condstore: false, qresync: null }],
+  ['A7 examine "a b" (CONDSTORE)', { tag: 'A7', name: 'EXAMINE', mailbox: 'a b', condstore: true, qresync: null }],
+  // RFC 7162 §3.2.5
+  ['A7 SELECT INBOX (QRESYNC (67890007 2005071519404500))', { tag: 'A7', name: 'SELECT', mailbox: 'INBOX', condstore: false, qresync: { uidValidity: 67890007, modseq: 2005071519404500, knownUids: null, seqMatch: null } }],
+  ['A7 SELECT INBOX (QRESYNC (67890007 9006011519404500 41:211,214:541))', { tag: 'A7', name: 'SELECT', mailbox: 'INBOX', condstore: false, qresync: { uidValidity: 67890007, modseq: 9006011519404500, knownUids: { kind: 'set', ranges: [{ start: 41, end: 211 }, { start: 214, end: 541 }] }, seqMatch: null } }],
+  ['A7 SELECT INBOX (QRESYNC (1 2 1:* (1,5 10,20)) CONDSTORE)', { tag: 'A7', name: 'SELECT', mailbox: 'INBOX', condstore: true, qresync: { uidValidity: 1, modseq: 2, knownUids: { kind: 'set', ranges: [{ start: 1, end: '*' }] }, seqMatch: { msns: { kind: 'set', ranges: [{ start: 1, end: 1 }, { start: 5, end: 5 }] }, uids: { kind: 'set', ranges: [{ start: 10, end: 10 }, { start: 20, end: 20 }] } } } }],
+  ['A7 SELECT INBOX (QRESYNC (1 2 (1 10)))', { tag: 'A7', name: 'SELECT', mailbox: 'INBOX', condstore: false, qresync: { uidValidity: 1, modseq: 2, knownUids: null, seqMatch: { msns: { kind: 'set', ranges: [{ start: 1, end: 1 }] }, uids: { kind: 'set', ranges: [{ start: 10, end: 10 }] } } } }],
   ['A8 CREATE Drafts (USE (\\Drafts))', { tag: 'A8', name: 'CREATE', mailbox: 'Drafts', specialUse: ['\\Drafts'] }],
   ['A8 CREATE foo/bar', { tag: 'A8', name: 'CREATE', mailbox: 'foo/bar', specialUse: [] }],
   ['A9 DELETE &U,BTFw-', { tag: 'A9', name: 'DELETE', mailbox: '&U,BTFw-' }],
@@ -153,7 +158,7 @@ test('literals as strings, APPEND with flags, date-time and ~{n}', () => {
     tag: 'A4', name: 'SEARCH', uid: false, returnOptions: null, charset: 'UTF-8',
     criteria: { kind: 'and', keys: [{ kind: 'header', field: 'Subject', value: 'Grüße' }, { kind: 'flag', flag: '\\Seen', set: true }] },
   });
-  assert.deepEqual(parseCommand(req('A5 SELECT ', Buffer.from('a"b'), ' (CONDSTORE)')), { tag: 'A5', name: 'SELECT', mailbox: 'a"b', condstore: true });
+  assert.deepEqual(parseCommand(req('A5 SELECT ', Buffer.from('a"b'), ' (CONDSTORE)')), { tag: 'A5', name: 'SELECT', mailbox: 'a"b', condstore: true, qresync: null });
 });
 
 const invalid: Array<[string, string, string | null]> = [
@@ -181,7 +186,9 @@ const invalid: Array<[string, string, string | null]> = [
   ['A1 STATUS INBOX (MESSAGES FOO)', 'Unknown status item "FOO" at column 30', 'A1'],
   ['A1 APPEND INBOX "hello"', 'Expected a date-time like "01-Feb-1994 21:30:00 +0100" as the APPEND date-time at column 17', 'A1'],
   ['A1 APPEND INBOX (\\Seen)', 'Expected a space after the flags at column 24', 'A1'],
-  ['A1 SELECT INBOX (QRESYNC)', 'Unknown select parameter "QRESYNC" at column 25', 'A1'],
+  ['A1 SELECT INBOX (QRESYNC)', 'Expected a space after QRESYNC at column 25', 'A1'],
+  ['A1 SELECT INBOX (FOO)', 'Unknown select parameter "FOO" at column 21', 'A1'],
+  ['A1 SELECT INBOX (QRESYNC (0 1))', 'Expected a non-zero number as the UIDVALIDITY at column 27', 'A1'],
   ['A1 FETCH 99999999999 FLAGS', 'Number 99999999999 out of range at column 10', 'A1'],
 ];
 
