@@ -21,7 +21,7 @@ export function failed(recipient: string, err: unknown): Reply {
   if (!(err instanceof DeliveryError)) return reply(451, `<${recipient}> local error, try again later`);
   switch (err.kind) {
     case 'overquota':
-      return err.permanent ? reply(552, `<${recipient}> message larger than the mailbox quota`) : reply(452, `<${recipient}> mailbox over quota, try again later`);
+      return err.permanent ? reply(552, `<${recipient}> the mailbox quota can never hold this message`) : reply(452, `<${recipient}> mailbox over quota, try again later`);
     case 'toobig':
       return reply(552, `<${recipient}> message too big`);
     case 'nomailbox':
