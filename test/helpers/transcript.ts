@@ -22,7 +22,7 @@
 // Patterns: `...` any text, `"?` an optional double quote, `[[A B C]]` the words in any order.
 // Every received line of a batch must be matched by the S lines that follow its C line.
 // In C and S lines: $USER $PASS $PLAIN (base64 of \0user\0pass) $USER64 $PASS64, ${size:FILE} (${size:A+B} sums),
-// ${repeat:N:TEXT}. In C lines, literals: {{file:NAME}} {{text:TEXT}} (synchronizing; the `+` is
+// ${repeat:N:TEXT}, ${uidvalidity:MAILBOX} (for QRESYNC). In C lines, literals: {{file:NAME}} {{text:TEXT}} (synchronizing; the `+` is
 // awaited) and {{file+:NAME}} {{text+:TEXT}} (LITERAL+); in TEXT, \r\n stands for CRLF.
 import { readFile } from 'node:fs/promises';
 import { ImapClient, type Part, type Response } from './imap-client.js';
@@ -132,6 +132,12 @@ async function substitute(text: string, ctx: TranscriptContext): Promise<string>
     let total = 0;
     for (const name of (m[1] ?? '').split('+')) total += (await readFile(fixturePath('transcripts', name))).length;
     out = out.replace(m[0], String(total));
+  }
+  for (const m of [...out.matchAll(/\$\{uidvalidity:([^}]+)\}/g)]) {
+    const account = await ctx.server.store.findAccount(ctx.user);
+    const mailbox = account && (await ctx.server.store.getMailbox(account.id, m[1] ?? ''));
+    if (!mailbox) throw new Error(`\${uidvalidity:${m[1] ?? ''}}: no such mailbox`);
+    out = out.replace(m[0], String(mailbox.uidValidity));
   }
   return out;
 }

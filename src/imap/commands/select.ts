@@ -19,7 +19,8 @@ export const selectCommand: CommandModule<'SELECT' | 'EXAMINE'> = {
     if (ctx.state.kind === 'selected') {
       // RFC 9051 §6.3.2: the old mailbox is closed first, even if this SELECT fails.
       ctx.setState({ kind: 'authenticated', account });
-      if (ctx.rev2) await ctx.untagged(...statusLine('OK', 'CLOSED', 'Previous mailbox is now closed'));
+      // RFC 9051 §7.1, RFC 7162 §3.2.11: [CLOSED] under IMAP4rev2 and once QRESYNC is on.
+      if (ctx.rev2 || ctx.enabled.has('QRESYNC')) await ctx.untagged(...statusLine('OK', 'CLOSED', 'Previous mailbox is now closed'));
     }
     ctx.savedSearch = null;
     // RFC 7162 §3.1: SELECT (CONDSTORE) is a CONDSTORE enabling command.
