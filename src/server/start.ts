@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { parseListenAddress } from '../config/listen.js';
 import type { Config } from '../config/types.js';
 import { ImapService } from '../imap/server.js';
+import { LmtpService } from '../lmtp/server.js';
 import { analyzeMessage } from '../mime/analyze.js';
 import { Pop3Service } from '../pop3/server.js';
 import { openSqliteStore } from '../store/sqlite/index.js';
@@ -19,6 +20,8 @@ export interface RunningServer {
   readonly imap: { readonly plain: AddressInfo[]; readonly tls: AddressInfo[] };
   /** Empty lists when [pop3] listens nowhere. */
   readonly pop3: { readonly plain: AddressInfo[]; readonly tls: AddressInfo[] };
+  /** LMTP listeners (RFC 2033); empty when [lmtp] listen is empty. */
+  readonly lmtp: AddressInfo[];
   /** Stops accepting, says BYE to every session, closes the store. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -60,13 +63,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const listeners: Server[] = [];
   let imap: ImapService | undefined;
   let pop3: Pop3Service | undefined;
+  let lmtp: LmtpService | undefined;
   let stopping: Promise<void> | undefined;
 
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       // close() first so no new connection arrives, but it resolves only once the sessions are gone.
       const closed = Promise.all(listeners.map(closeListener));
-      await Promise.all([imap?.shutdown('Server shutting down'), pop3?.shutdown()]);
+      // LMTP deliveries in progress finish (and get their replies) before the store closes.
+      await Promise.all([imap?.shutdown('Server shutting down'), pop3?.shutdown(), lmtp?.shutdown()]);
       await closed;
       await store.close();
       logger.info('stopped');
@@ -121,10 +126,23 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const pop3Secure: AddressInfo[] = [];
     for (const text of config.pop3.listenTls) pop3Secure.push(await bind(text, true, pop3, 'POP3'));
 
+    const lmtpInfo: AddressInfo[] = [];
+    if (config.lmtp.listen.length > 0) {
+      const service = new LmtpService({ store, config: config.lmtp, logger });
+      lmtp = service;
+      for (const text of config.lmtp.listen) {
+        const address = parseListenAddress(text);
+        if (address === null) throw new Error(`invalid listen address ${text} (config validation should have caught it)`);
+        const info = await listenOn(service.createListener(), address);
+        logger.info({ address: formatAddress(info) }, `LMTP listening on ${formatAddress(info)} (no authentication: keep it on loopback or a trusted network)`);
+        lmtpInfo.push(info);
+      }
+    }
+
     if ((await store.listAccounts()).length === 0) {
       logger.warn('No accounts yet. Add one in another terminal: npx postkeep user add alice');
     }
-    return { store, imap: { plain, tls: secure }, pop3: { plain: pop3Plain, tls: pop3Secure }, stop };
+    return { store, imap: { plain, tls: secure }, pop3: { plain: pop3Plain, tls: pop3Secure }, lmtp: lmtpInfo, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -15,6 +15,8 @@ export interface TestServerOptions {
   readonly logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
   /** [pop3] plaintext_auth (default "loopback"). */
   readonly pop3PlaintextAuth?: 'always' | 'loopback' | 'never';
+  /** Extra [lmtp] keys in snake_case (listen is always port 0; local_domains ["example.org"]). */
+  readonly lmtp?: Record<string, unknown>;
 }
 
 type RunningServer = Awaited<ReturnType<typeof startServer>>;
@@ -27,6 +29,8 @@ export interface TestServer {
   /** POP3 (STLS) and POP3S ports. */
   readonly pop3Port: number;
   readonly pop3TlsPort: number;
+  /** LMTP port. */
+  readonly lmtpPort: number;
   readonly dataDir: string;
   addUser(login: string, password: string): Promise<Account>;
   /** Appends raw bytes straight into the store (bypassing IMAP); returns the UID. */
@@ -50,6 +54,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       },
       // Port 0 here too: the default POP3 ports would clash between tests running in parallel.
       pop3: { listen: ['127.0.0.1:0'], listen_tls: ['127.0.0.1:0'], plaintext_auth: opts.pop3PlaintextAuth ?? 'loopback' },
+      lmtp: { listen: ['127.0.0.1:0'], local_domains: ['example.org'], ...(opts.lmtp ?? {}) },
       log: { level: opts.logLevel ?? 'warn' },
     });
     server = await startServer(config);
@@ -76,6 +81,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     tlsPort: tls.port,
     pop3Port: pop3Plain.port,
     pop3TlsPort: pop3Tls.port,
+    lmtpPort: server.lmtp[0]?.port ?? 0,
     dataDir,
     async addUser(login, password) {
       const account = await store.createAccount(login, await hashPassword(password));
