@@ -1,6 +1,8 @@
 // The command tree; main.ts runs it. Separate so that the tree can be built without running it.
 import { Command, Option } from 'commander';
 import { registerDeliverCommand } from './deliver.js';
+import { registerExportCommand } from './export.js';
+import { registerImportCommand } from './import.js';
 import { registerServeCommand } from './serve.js';
 import { registerUserCommands } from './user.js';
 
@@ -12,5 +14,7 @@ export function buildProgram(): Command {
   registerServeCommand(program);
   registerUserCommands(program);
   registerDeliverCommand(program);
+  registerImportCommand(program);
+  registerExportCommand(program);
   return program;
 }

@@ -55,59 +55,77 @@ export async function runImport(source: ImportSource, options: ImportOptions): P
   };
   const report = (): void => progress.update({ messages: imported + duplicates + failed, bytes, total: source.total() });
 
-  loop: for await (const item of source.items) {
-    switch (item.kind) {
-      case 'note':
-        progress.note(item.text);
-        continue;
-      case 'folder':
-        mailboxes.add(item.mailbox);
-        try {
-          await ensureMailbox(store, accountId, item.mailbox);
-        } catch (err) {
-          progress.note(`could not create mailbox "${item.mailbox}": ${err instanceof Error ? err.message : String(err)}`);
-        }
-        continue;
-      case 'failed':
-        fail(item.label, item.reason);
-        break;
-      case 'message': {
-        mailboxes.add(item.mailbox);
-        const hashes = await hashesOf(item.mailbox);
-        const hash = sha256Hex(item.bytes);
-        if (hashes.has(hash)) {
-          duplicates++;
-          break;
-        }
-        const flags = cleanFlags(item.flags, (flag) => {
-          if (droppedKeywords.has(flag)) return;
-          droppedKeywords.add(flag);
-          progress.note(`dropped the keyword "${flag}": not a valid IMAP keyword`);
-        });
-        try {
-          await deliverMessage(store, { accountId, mailbox: item.mailbox }, item.bytes, {
-            flags,
-            internalDate: item.internalDate,
-            createMailbox: true,
-            maxBytes: options.maxMessageBytes,
-          });
-        } catch (err) {
-          if (!(err instanceof DeliveryError)) throw err;
-          if (err.kind === 'overquota') {
-            // Every further message would fail the same way.
-            stopped = `the account is over its quota: ${err.message}`;
-            break loop;
-          }
-          fail(item.label, err.message);
-          break;
-        }
-        hashes.add(hash);
-        imported++;
-        bytes += item.bytes.length;
+  // One item read ahead: the next file is read while the current message is being stored.
+  const items = source.items[Symbol.asyncIterator]();
+  let ahead = items.next();
+  let finished = false;
+  try {
+    loop: for (;;) {
+      const result = await ahead;
+      if (result.done === true) {
+        finished = true;
         break;
       }
+      const item = result.value;
+      ahead = items.next();
+      switch (item.kind) {
+        case 'note':
+          progress.note(item.text);
+          continue;
+        case 'folder':
+          mailboxes.add(item.mailbox);
+          try {
+            await ensureMailbox(store, accountId, item.mailbox);
+          } catch (err) {
+            progress.note(`could not create mailbox "${item.mailbox}": ${err instanceof Error ? err.message : String(err)}`);
+          }
+          continue;
+        case 'failed':
+          fail(item.label, item.reason);
+          break;
+        case 'message': {
+          mailboxes.add(item.mailbox);
+          const hashes = await hashesOf(item.mailbox);
+          const hash = sha256Hex(item.bytes);
+          if (hashes.has(hash)) {
+            duplicates++;
+            break;
+          }
+          const flags = cleanFlags(item.flags, (flag) => {
+            if (droppedKeywords.has(flag)) return;
+            droppedKeywords.add(flag);
+            progress.note(`dropped the keyword "${flag}": not a valid IMAP keyword`);
+          });
+          try {
+            await deliverMessage(store, { accountId, mailbox: item.mailbox }, item.bytes, {
+              flags,
+              internalDate: item.internalDate,
+              createMailbox: true,
+              maxBytes: options.maxMessageBytes,
+            });
+          } catch (err) {
+            if (!(err instanceof DeliveryError)) throw err;
+            if (err.kind === 'overquota') {
+              // Every further message would fail the same way.
+              stopped = `the account is over its quota: ${err.message}`;
+              break loop;
+            }
+            fail(item.label, err.message);
+            break;
+          }
+          hashes.add(hash);
+          imported++;
+          bytes += item.bytes.length;
+          break;
+        }
+      }
+      report();
     }
-    report();
+  } finally {
+    if (!finished) {
+      ahead.catch(() => undefined); // stopped early: the item read ahead is no longer wanted
+      await items.return?.(undefined);
+    }
   }
   progress.clear();
   return { imported, duplicates, failed, bytes, mailboxes: mailboxes.size, elapsedMs: progress.elapsedMs(), stopped };
