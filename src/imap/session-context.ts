@@ -26,6 +26,8 @@ export interface ContextHost {
   authFailed(): void;
   afterTagged(action: () => Promise<void> | void): void;
   upgradeToTls(): Promise<void>;
+  readonly compressed: boolean;
+  startCompression(): void;
   refresh(allowExpunge: boolean): Promise<void>;
   setIdling(on: boolean): void;
 }
@@ -70,6 +72,10 @@ export function commandContext(host: ContextHost): CommandContext {
     authFailed: () => host.authFailed(),
     afterTagged: (action) => host.afterTagged(action),
     upgradeToTls: () => host.upgradeToTls(),
+    get compressed() {
+      return host.compressed;
+    },
+    startCompression: () => host.startCompression(),
     refresh: (o) => host.refresh(o.allowExpunge),
     setIdling: (on) => host.setIdling(on),
   };

@@ -2,6 +2,7 @@
 // the command modules in order (RFC 9051 §5.5), tagged answers, the selected view's updates at safe
 // points (RFC 9051 §7.5.1), IDLE pushes, STARTTLS, timeouts.
 import type { Socket } from 'node:net';
+import type { Readable } from 'node:stream';
 import { TLSSocket, type SecureContext } from 'node:tls';
 import type { Logger } from 'pino';
 import type { Store } from '../store/types.js';
@@ -17,6 +18,7 @@ import type { CommandContext, CommandModule, SessionState, StateKind } from './c
 import { SessionMode } from './session-mode.js';
 import { describeError } from './session-errors.js';
 import { commandContext } from './session-context.js';
+import { startCompression, type CompressionLayer } from './compress.js';
 import { isLoopback, looksLikeOtherProtocol } from './peer.js';
 
 export interface SessionDeps {
@@ -57,6 +59,9 @@ export class Session {
   private readonly literalPolicy: (info: LiteralInfo) => LiteralDecision;
   private readonly highWater: number;
   private detachInput: () => void = () => undefined;
+  /** Where client bytes come from: the socket, or the inflater once COMPRESS is on. */
+  private input!: Readable;
+  private compression: CompressionLayer | null = null;
   /** Resolves when the connection is closed and the session cleaned up. */
   readonly closed: Promise<void>;
   private resolveClosed!: () => void;
@@ -103,7 +108,8 @@ export class Session {
 
   // ---- input ----
 
-  private attachInput(socket: Socket): void {
+  private attachInput(socket: Readable): void {
+    this.input = socket;
     const reader = new CommandReader(this.deps.limits, {
       onLiteral: (info) => this.onLiteral(info),
       continuation: () => void this.writer.continuation('Ready for literal').catch(() => undefined),
@@ -135,7 +141,7 @@ export class Session {
 
   /** Reads with the socket flowing: the reader only consumes while someone waits. */
   private read<T>(fn: (r: CommandReader) => Promise<T>): Promise<T> {
-    if (this.socket.isPaused()) this.socket.resume();
+    if (this.input.isPaused()) this.input.resume();
     return fn(this.reader);
   }
 
@@ -312,6 +318,10 @@ export class Session {
         this.afterTagged.push(action);
       },
       upgradeToTls: () => this.upgradeToTls(),
+      get compressed() {
+        return session.compression !== null;
+      },
+      startCompression: () => this.startCompression(),
       refresh: (allowExpunge) => this.sendUpdates(allowExpunge, true),
       setIdling: (on) => {
         this.idling = on;
@@ -342,6 +352,18 @@ export class Session {
     this.attachInput(secure);
   }
 
+  /** RFC 4978 §3: after the tagged OK, DEFLATE both ways, over TLS when TLS is on. */
+  private startCompression(): void {
+    this.detachInput();
+    const layer = startCompression(this.socket, (err) => {
+      this.log.debug({ err }, 'compression error');
+      this.destroy();
+    });
+    this.compression = layer;
+    this.writer.setOutput(layer.output);
+    this.attachInput(layer.input);
+  }
+
   // ---- ending ----
 
   private applyTimeout(): void {
@@ -366,7 +388,8 @@ export class Session {
   private end(): void {
     this.closing = true;
     this.state = { kind: 'logout' };
-    if (!this.socket.destroyed) this.socket.end();
+    // Through the compressor when there is one, so that its last bytes (BYE) go out before the end.
+    if (!this.socket.destroyed) (this.compression?.output ?? this.socket).end();
     // A peer that never reads must not keep the socket open.
     setTimeout(() => this.destroy(), 2000).unref();
   }

@@ -16,6 +16,11 @@ import { searchCommand } from './search.js';
 import { fetchCommand } from './fetch.js';
 import { storeCommand } from './store.js';
 import { copyCommand } from './copy.js';
+import { sortCommand } from './sort.js';
+import { threadCommand } from './thread.js';
+import { getQuotaCommand, getQuotaRootCommand, setQuotaCommand } from './quota.js';
+import { getMetadataCommand, setMetadataCommand } from './metadata.js';
+import { compressCommand } from './compress.js';
 
 export const commandModules: readonly CommandModule[] = [
   capabilityCommand,
@@ -44,6 +49,14 @@ export const commandModules: readonly CommandModule[] = [
   fetchCommand,
   storeCommand,
   copyCommand,
+  sortCommand,
+  threadCommand,
+  getQuotaCommand,
+  getQuotaRootCommand,
+  setQuotaCommand,
+  getMetadataCommand,
+  setMetadataCommand,
+  compressCommand,
 ] as unknown as readonly CommandModule[];
 
 const byName = new Map<string, CommandModule>();

@@ -68,6 +68,10 @@ export interface CommandContext {
   readonly starttlsAvailable: boolean;
   /** Wraps the socket in TLS (RFC 9051 §6.2.1); called after the tagged OK via afterTagged. */
   upgradeToTls(): Promise<void>;
+  /** COMPRESS=DEFLATE is on (RFC 4978). */
+  readonly compressed: boolean;
+  /** Puts DEFLATE under the session (RFC 4978 §3); called after the tagged OK via afterTagged. */
+  startCompression(): void;
   /** Runs after the tagged response is written (STARTTLS upgrades the socket there). */
   afterTagged(action: () => Promise<void> | void): void;
   /** Pulls the selected mailbox's changes from the store and sends them now. */

@@ -63,6 +63,16 @@ export interface QresyncParams {
   readonly seqMatch: { readonly msns: SequenceSet; readonly uids: SequenceSet } | null;
 }
 
+/** SORT (RFC 5256 §5; DISPLAYFROM/DISPLAYTO from RFC 5957). */
+export type SortKeyName = 'ARRIVAL' | 'CC' | 'DATE' | 'FROM' | 'SIZE' | 'SUBJECT' | 'TO' | 'DISPLAYFROM' | 'DISPLAYTO';
+export interface SortCriterion {
+  readonly key: SortKeyName;
+  readonly reverse: boolean;
+}
+/** ESORT return options (RFC 5267 §3.1). */
+export type SortReturnOption = 'MIN' | 'MAX' | 'ALL' | 'COUNT';
+export type ThreadAlgorithm = 'ORDEREDSUBJECT' | 'REFERENCES';
+
 export type StoreOperation = 'replace' | 'add' | 'remove';
 
 export type StatusItem = 'MESSAGES' | 'UIDNEXT' | 'UIDVALIDITY' | 'UNSEEN' | 'DELETED' | 'SIZE' | 'RECENT' | 'HIGHESTMODSEQ' | 'APPENDLIMIT' | 'MAILBOXID';
@@ -138,6 +148,25 @@ export type Command = Tagged &
       }
     | { readonly name: 'COPY' | 'MOVE'; readonly uid: boolean; readonly set: SequenceSet; readonly mailbox: string }
     | { readonly name: 'UID EXPUNGE'; readonly set: SequenceSet }
+    | {
+        readonly name: 'SORT';
+        readonly uid: boolean;
+        /** RFC 5267 ESORT return options; null when no RETURN was given. */
+        readonly returnOptions: readonly SortReturnOption[] | null;
+        readonly criteria: readonly SortCriterion[];
+        readonly charset: string;
+        readonly search: SearchKey;
+      }
+    | { readonly name: 'THREAD'; readonly uid: boolean; readonly algorithm: ThreadAlgorithm; readonly charset: string; readonly search: SearchKey }
+    /** RFC 4978 */
+    | { readonly name: 'COMPRESS'; readonly mechanism: string /* upper-cased */ }
+    /** RFC 9208 */
+    | { readonly name: 'GETQUOTA'; readonly root: string }
+    | { readonly name: 'GETQUOTAROOT'; readonly mailbox: string }
+    | { readonly name: 'SETQUOTA'; readonly root: string; readonly limits: ReadonlyArray<readonly [string, number]> }
+    /** RFC 5464; mailbox "" means the server's annotations */
+    | { readonly name: 'GETMETADATA'; readonly mailbox: string; readonly maxSize: number | null; readonly depth: 0 | 1 | 'infinity'; readonly entries: readonly string[] }
+    | { readonly name: 'SETMETADATA'; readonly mailbox: string; readonly values: ReadonlyArray<readonly [string, Buffer | null]> }
   );
 
 export type CommandName = Command['name'];

@@ -6,6 +6,9 @@ import { ParseError } from './errors.js';
 import { Parser } from './parser.js';
 import { fetchItems } from './fetch-grammar.js';
 import { searchCriteria } from './search-grammar.js';
+import { sortCommand, threadCommand } from './sort-grammar.js';
+import { quotaCommand } from './quota-grammar.js';
+import { getMetadataCommand, setMetadataCommand } from './metadata-grammar.js';
 
 export { ParseError } from './errors.js';
 
@@ -87,6 +90,21 @@ function command(p: Parser, tag: string, name: string): Command {
       return copy(p, tag, name, false);
     case 'UID':
       return uid(p, tag);
+    case 'SORT':
+      return sortCommand(p, tag, false);
+    case 'THREAD':
+      return threadCommand(p, tag, false);
+    case 'COMPRESS': // RFC 4978 §5: "COMPRESS" SP algorithm
+      p.sp('after COMPRESS');
+      return { tag, name, mechanism: p.atom('as the compression mechanism').toUpperCase() };
+    case 'GETQUOTA':
+    case 'GETQUOTAROOT':
+    case 'SETQUOTA':
+      return quotaCommand(p, tag, name);
+    case 'GETMETADATA':
+      return getMetadataCommand(p, tag);
+    case 'SETMETADATA':
+      return setMetadataCommand(p, tag);
   }
   throw new ParseError(`Unknown command "${name.slice(0, 40)}"`, tag);
 }
@@ -101,6 +119,10 @@ function uid(p: Parser, tag: string): Command {
       return store(p, tag, true);
     case 'SEARCH':
       return search(p, tag, true);
+    case 'SORT':
+      return sortCommand(p, tag, true);
+    case 'THREAD':
+      return threadCommand(p, tag, true);
     case 'COPY':
     case 'MOVE':
       return copy(p, tag, name, true);
