@@ -4,7 +4,9 @@ import { DELIMITER, parentsOf, validateNewName } from '../mailbox-names.js';
 import { ImapError, type CommandContext, type CommandModule } from './types.js';
 import { accountOf, mailboxName, noSequenceNumbers } from './util.js';
 
-const SPECIAL_USES: readonly SpecialUse[] = ['\\Drafts', '\\Sent', '\\Trash', '\\Junk', '\\Archive', '\\All', '\\Flagged'];
+/** Special uses CREATE may give (RFC 6154 §3). \\All and \\Flagged name virtual mailboxes, which a
+ *  plain mailbox cannot be, so they are refused with [USEATTR]. */
+const SPECIAL_USES: readonly SpecialUse[] = ['\\Drafts', '\\Sent', '\\Trash', '\\Junk', '\\Archive'];
 
 /** Creates the missing superiors of a name (RFC 9051 §6.3.4: "foo/bar/zap" creates foo/ and foo/bar/). */
 async function createParents(ctx: CommandContext, name: string): Promise<void> {
@@ -24,6 +26,7 @@ export const createCommand: CommandModule<'CREATE'> = {
   names: ['CREATE'],
   states: ['authenticated', 'selected'],
   usesSequenceNumbers: noSequenceNumbers,
+  capabilities: ['CREATE-SPECIAL-USE'],
   async run(cmd, ctx) {
     const name = validateNewName(ctx.decodeMailboxName(cmd.mailbox));
     // RFC 9051 §6.3.4: creating INBOX (in any case) is an error.
@@ -32,14 +35,17 @@ export const createCommand: CommandModule<'CREATE'> = {
     for (const use of cmd.specialUse) {
       const known = SPECIAL_USES.find((u) => u.toLowerCase() === use.toLowerCase());
       // RFC 6154 §3: USEATTR when the attribute is not supported.
+      // RFC 6154 §3: USEATTR when the attribute is not supported (or a second one is asked for);
+      // the mailbox is then not created.
       if (!known || specialUse) throw new ImapError('NO', 'USEATTR', `Cannot give the special use ${use}`);
       specialUse = known;
     }
     const accountId = accountOf(ctx).id;
     if (await ctx.store.getMailbox(accountId, name)) throw new ImapError('NO', 'ALREADYEXISTS', `Mailbox already exists: ${name}`);
     await createParents(ctx, name);
-    await ctx.store.createMailbox(accountId, name, specialUse);
-    return { text: 'CREATE completed' };
+    const created = await ctx.store.createMailbox(accountId, name, specialUse);
+    // RFC 8474 §4.1: MAILBOXID in the tagged OK of every successful CREATE.
+    return { code: `MAILBOXID (${created.mailboxId})`, text: 'CREATE completed' };
   },
 };
 

@@ -55,6 +55,8 @@ export const selectCommand: CommandModule<'SELECT' | 'EXAMINE'> = {
     await ctx.untagged(...statusLine('OK', `UIDNEXT ${uidNext}`, 'Predicted next UID'));
     // RFC 7162 §3.1.2.1: HIGHESTMODSEQ once CONDSTORE is on (MODSEQs are always kept: never NOMODSEQ).
     if (condstoreOn(ctx)) await ctx.untagged(...statusLine('OK', `HIGHESTMODSEQ ${view.modseq}`, 'Highest'));
+    // RFC 8474 §4.2: the mailbox's object id on every successful SELECT/EXAMINE.
+    await ctx.untagged(...statusLine('OK', `MAILBOXID (${mailbox.mailboxId})`, 'Ok'));
     // RFC 9051 §6.3.2: a LIST response with the mailbox name (IMAP4rev2).
     if (ctx.rev2) await ctx.untagged(new Atom('LIST'), [], '/', ctx.encodeMailboxName(mailbox.name));
     // RFC 7162 §3.2.5.1: VANISHED (EARLIER) and the changed flags since the client's MODSEQ.
