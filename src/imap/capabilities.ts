@@ -13,6 +13,8 @@ export interface ConnectionFacts {
   readonly starttls: boolean;
   /** Plaintext passwords may be sent on this connection. */
   readonly plaintextAuthAllowed: boolean;
+  /** Largest message APPEND takes, advertised as APPENDLIMIT=n (RFC 7889 §3). */
+  readonly appendLimit?: number;
 }
 
 // Before authentication only what a client needs to log in is relevant; afterwards the
@@ -29,6 +31,8 @@ export function capabilityList(modules: readonly CommandModule[], facts: Connect
   });
   // RFC 9051 §6.2.3 / RFC 3501 §6.2.3: LOGINDISABLED when LOGIN would be refused here.
   if (!facts.plaintextAuthAllowed) out.push('LOGINDISABLED');
+  // RFC 7889 §3: one limit for every mailbox, so it goes into CAPABILITY (and STATUS APPENDLIMIT).
+  if (facts.appendLimit !== undefined) out.push(`APPENDLIMIT=${facts.appendLimit}`);
   if (facts.state !== 'notAuthenticated') out = out.filter((c) => !PRE_AUTH_ONLY.test(c));
   return out;
 }

@@ -264,6 +264,7 @@ export class Session {
       secure: this.secure,
       starttls: !this.secure,
       plaintextAuthAllowed: this.plaintextAuthAllowed(),
+      appendLimit: this.deps.limits.maxMessageBytes,
     });
   }
 
