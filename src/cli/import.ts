@@ -17,6 +17,7 @@ import { checkLogin } from './login.js';
 interface ImportOptions {
   user: string;
   mailbox?: string;
+  ignoreQuota?: boolean;
 }
 
 const HELP = `
@@ -43,6 +44,7 @@ export function registerImportCommand(program: Command): void {
     .argument('<path>', 'the Maildir, mbox file, or directory of mbox files')
     .requiredOption('-u, --user <login>', 'the account to import into')
     .option('-m, --mailbox <name>', 'for a single mbox file: the mailbox to import into (default: named after the file)')
+    .option('--ignore-quota', "import even past the account's quota (by default the import stops there)")
     .addHelpText('after', HELP)
     .action(async (format: 'maildir' | 'mbox', path: string, options: ImportOptions, command: Command) => {
       checkLogin(options.user);
@@ -55,7 +57,7 @@ export function registerImportCommand(program: Command): void {
         if (account === null) throw new CliError(`user ${options.user} does not exist`);
         const source = await openSource(format, root, path, maxMessageBytes, options.mailbox);
         const progress = new Progress({ out: process.stderr });
-        return runImport(source, { store, accountId: account.id, progress, maxMessageBytes });
+        return runImport(source, { store, accountId: account.id, progress, maxMessageBytes, ignoreQuota: options.ignoreQuota === true });
       });
       console.log(formatSummary(summary));
       if (summary.stopped !== null) throw new CliError(`import stopped: ${summary.stopped}`);

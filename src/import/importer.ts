@@ -16,6 +16,8 @@ export interface ImportOptions {
   readonly progress: Progress;
   /** Larger messages are skipped as too big (the server's APPEND limit). */
   readonly maxMessageBytes: number;
+  /** Import past the account's quota (an administrator's choice); by default the import stops there. */
+  readonly ignoreQuota?: boolean;
 }
 
 export interface ImportSummary {
@@ -102,6 +104,7 @@ export async function runImport(source: ImportSource, options: ImportOptions): P
               internalDate: item.internalDate,
               createMailbox: true,
               maxBytes: options.maxMessageBytes,
+            ignoreQuota: options.ignoreQuota === true,
             });
           } catch (err) {
             if (!(err instanceof DeliveryError)) throw err;

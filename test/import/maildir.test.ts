@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { flagsFromFileName, lettersForFlags, parseDovecotKeywords } from '../../src/import/maildir-flags.js';
 import { findMaildirFolders } from '../../src/import/maildir-layout.js';
 import { compareMaildirNames, maildirSource } from '../../src/import/maildir-source.js';
-import { contents, importInto, openStore, tempDir } from './helpers.js';
+import { runImport } from '../../src/import/importer.js';
+import { contents, importInto, openStore, quietProgress, tempDir } from './helpers.js';
 
 const T1 = Date.UTC(2023, 5, 1, 12, 0, 0);
 const T2 = Date.UTC(2023, 5, 2, 8, 30, 15);
@@ -111,5 +112,37 @@ test('a message too big or empty is reported and skipped; the rest is imported',
   assert.equal(notes.length, 2);
   assert.match(notes[0] ?? '', /2\.b:2,: 5000 bytes is larger than the limit of 4096/);
   assert.match(notes[1] ?? '', /3\.c:2,: the file is empty/);
+  await store.close();
+});
+
+test('dovecot-uidlist gives the order; files it does not list come after, by name', async () => {
+  const root = tempDir();
+  put(root, 'cur', '1686000001.M1P1.host,S=10:2,S', message('b'), T1);
+  put(root, 'cur', '1686000002.M2P1.host:2,', message('a'), T1);
+  put(root, 'new', '1686000000.M0P1.host', message('c'), T1);
+  writeFileSync(join(root, 'dovecot-uidlist'), '3 V1 N3 Gabc\n1 :1686000002.M2P1.host\n2 W120 :1686000001.M1P1.host,S=10\n');
+  const store = await openStore();
+  await importInto(store, 'alice', maildirSource(root, 1 << 20));
+  assert.deepEqual((await contents(store, 'alice'))['INBOX']?.map((m) => m.bytes), [message('a'), message('b'), message('c')]);
+  await store.close();
+});
+
+test('over quota: the import stops with the reason (or goes on with ignoreQuota)', async () => {
+  const root = tempDir();
+  for (let i = 0; i < 5; i++) put(root, 'cur', `${i}.x:2,`, message(`m${i}`), T1);
+  const store = await openStore();
+  const account = await store.createAccount('alice', 'x');
+  await store.setQuota(account.id, { messages: 2 });
+  const summary = await importInto(store, 'alice', maildirSource(root, 1 << 20));
+  assert.equal(summary.imported, 2);
+  assert.match(summary.stopped ?? '', /over its quota/);
+  const all = await runImport(maildirSource(root, 1 << 20), {
+    store,
+    accountId: account.id,
+    progress: quietProgress(),
+    maxMessageBytes: 1 << 20,
+    ignoreQuota: true,
+  });
+  assert.deepEqual([all.imported, all.duplicates, all.stopped], [3, 2, null]);
   await store.close();
 });
