@@ -16,6 +16,7 @@ export const appendCommand: CommandModule<'APPEND'> = {
     const result = await ctx.store.appendMessage(mailbox.id, {
       bytes: cmd.message,
       flags: storableFlags(cmd.flags),
+      enforceQuota: true, // RFC 9208 §4.3.1: NO [OVERQUOTA], checked in the store's transaction
       ...(cmd.internalDate ? { internalDate: cmd.internalDate.getTime() } : {}),
     });
     // RFC 9051 §6.3.12: appending to the selected mailbox shows up as EXISTS before the OK

@@ -1,5 +1,5 @@
 // STATUS (RFC 9051 §6.3.11; SIZE from RFC 8438, DELETED from RFC 9051, APPENDLIMIT RFC 7889,
-// MAILBOXID RFC 8474). Also used by LIST RETURN (STATUS ...) (RFC 5819).
+// MAILBOXID RFC 8474, DELETED-STORAGE RFC 9208 §4.1.4). Also used by LIST RETURN (STATUS ...) (RFC 5819).
 import type { Mailbox } from '../../store/types.js';
 import type { StatusItem } from '../wire/ast.js';
 import { Atom, type ImapData } from '../wire/data.js';
@@ -42,6 +42,13 @@ export async function statusResponse(ctx: CommandContext, mailbox: Mailbox, item
       case 'MAILBOXID':
         value = [new Atom(mailbox.mailboxId)];
         break;
+      case 'DELETED-STORAGE': {
+        // RFC 9208 §4.1.4: the RFC822.SIZE sum of the \Deleted messages, which EXPUNGE frees exactly.
+        let bytes = 0;
+        for (const m of await ctx.store.listMessages(mailbox.id)) if (m.flags.includes('\\Deleted')) bytes += m.size;
+        value = bytes;
+        break;
+      }
     }
     values.push(new Atom(item), value);
   }

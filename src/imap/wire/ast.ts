@@ -75,7 +75,7 @@ export type ThreadAlgorithm = 'ORDEREDSUBJECT' | 'REFERENCES';
 
 export type StoreOperation = 'replace' | 'add' | 'remove';
 
-export type StatusItem = 'MESSAGES' | 'UIDNEXT' | 'UIDVALIDITY' | 'UNSEEN' | 'DELETED' | 'SIZE' | 'RECENT' | 'HIGHESTMODSEQ' | 'APPENDLIMIT' | 'MAILBOXID';
+export type StatusItem = 'MESSAGES' | 'UIDNEXT' | 'UIDVALIDITY' | 'UNSEEN' | 'DELETED' | 'SIZE' | 'RECENT' | 'HIGHESTMODSEQ' | 'APPENDLIMIT' | 'MAILBOXID' | 'DELETED-STORAGE';
 
 /** A LIST return option (RFC 5258 §3.2, RFC 5819 STATUS). */
 export type ListReturnOption =
