@@ -52,10 +52,12 @@ export class Maildrop {
     return { count, size };
   }
 
-  /** Every message number not marked as deleted, ascending. */
-  numbers(): number[] {
-    const out: number[] = [];
-    for (let n = 1; n <= this.messages.length; n++) if (!this.marked.has(n)) out.push(n);
+  /** Every message not marked as deleted with its number, ascending (LIST, UIDL). */
+  listing(): Array<{ readonly n: number; readonly message: DropMessage }> {
+    const out: Array<{ n: number; message: DropMessage }> = [];
+    this.messages.forEach((message, i) => {
+      if (!this.marked.has(i + 1)) out.push({ n: i + 1, message });
+    });
     return out;
   }
 

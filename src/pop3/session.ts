@@ -266,7 +266,9 @@ export class Pop3Session {
   }
 
   private autologout(): void {
-    if (this.busy) return;
+    // Our own work (a password hash, reading a message) is not the client's silence; a client that
+    // stopped reading what we send is.
+    if (this.busy && !this.writer.blocked) return;
     // RFC 1939 §3: close without a response and without entering UPDATE.
     this.log.debug('POP3 autologout');
     this.destroy();

@@ -46,7 +46,7 @@ export const listCommand: Pop3Command = {
       return;
     }
     const { count, size } = d.stat();
-    const lines = d.numbers().map((n) => `${n} ${(d.lookup(String(n)) as { message: DropMessage }).message.size}`);
+    const lines = d.listing().map(({ n, message }) => `${n} ${message.size}`);
     await ctx.writer.list(`${count} messages (${size} octets)`, lines);
   },
 };
@@ -61,7 +61,7 @@ export const uidlCommand: Pop3Command = {
       await ctx.writer.ok(`${n} ${d.uidl(message)}`);
       return;
     }
-    const lines = d.numbers().map((n) => `${n} ${d.uidl((d.lookup(String(n)) as { message: DropMessage }).message)}`);
+    const lines = d.listing().map(({ n, message }) => `${n} ${d.uidl(message)}`);
     await ctx.writer.list('Unique-id listing follows', lines);
   },
 };

@@ -23,13 +23,18 @@ export class Pop3Writer {
     this.socket = socket;
   }
 
+  /** True while a write waits for the client to read (a stalled reader, for autologout). */
+  blocked = false;
+
   async write(data: Buffer | string): Promise<void> {
     const s = this.socket;
     if (s.destroyed || !s.writable) throw new ConnectionClosedError();
     const below = s.write(data);
     if (below && s.writableLength <= this.maxBuffered) return;
+    this.blocked = true;
     await new Promise<void>((resolve, reject) => {
       const done = (err?: unknown): void => {
+        this.blocked = false;
         s.off('drain', onDrain);
         s.off('close', onClose);
         if (err) reject(err);

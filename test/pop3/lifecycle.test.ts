@@ -2,7 +2,7 @@
 // are kept (RFC 1939 §3, §6); too much garbage closes the connection; stop() closes POP3 clients.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type AddressInfo, type Server } from 'node:net';
+import { createConnection, createServer, type AddressInfo, type Server } from 'node:net';
 import { pino } from 'pino';
 import { defaultLimits } from '../../src/imap/limits.js';
 import { Pop3Service } from '../../src/pop3/server.js';
@@ -83,6 +83,31 @@ describe('POP3 session endings', () => {
       await c.closed;
     } finally {
       c.close();
+    }
+  });
+
+  it('a client that stops reading in the middle of RETR is dropped at the autologout time', async () => {
+    const big = `Subject: big\r\n\r\n${'x'.repeat(998)}\r\n`.repeat(16 * 1024); // 16 MiB
+    await server.seed(USER, 'INBOX', big);
+    const own = await ownService({ idleTimeoutAuthenticatedMs: 500, maxOutputBufferBytes: 64 * 1024 });
+    try {
+      const raw = createConnection(own.port, '127.0.0.1');
+      raw.on('error', () => undefined);
+      raw.pause(); // never read: the server's writes stall once the socket buffers are full
+      raw.write(`USER ${USER}\r\nPASS ${PASS}\r\nRETR 3\r\n`);
+      const deadline = Date.now() + 20_000;
+      const until = async (ok: () => boolean): Promise<void> => {
+        while (!ok() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      };
+      await until(() => own.service.connectionCount === 1);
+      await until(() => own.service.connectionCount === 0);
+      assert.equal(own.service.connectionCount, 0, 'the stalled session was not dropped');
+      raw.destroy();
+    } finally {
+      await own.close();
+      const uid = (await server.store.listMessages(inboxId)).at(-1)!.uid;
+      await server.store.storeFlags(inboxId, [uid], 'add', ['\\Deleted']);
+      await server.store.expunge(inboxId, [uid]);
     }
   });
 
