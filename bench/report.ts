@@ -1,0 +1,150 @@
+// Turns the figures of both servers into rows with ratios, prints them, writes the JSON result and
+// the results section of docs/BENCHMARKS.md (between the two markers; the rest is written by hand).
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Figure } from './scenarios/types.js';
+
+export interface ScenarioResult {
+  readonly name: string;
+  readonly title: string;
+  readonly date: string;
+  /** server name -> figures, or an error text when the scenario failed on that server. */
+  readonly servers: Record<string, Figure[] | { error: string }>;
+}
+
+export interface RunResult {
+  readonly date: string;
+  readonly machine: Record<string, string>;
+  readonly settings: Record<string, unknown>;
+  readonly scenarios: ScenarioResult[];
+}
+
+export interface Row {
+  readonly scenario: string;
+  readonly label: string;
+  readonly unit: string;
+  readonly better: 'higher' | 'lower';
+  readonly postkeep: number | null;
+  readonly dovecot: number | null;
+  /** postkeep / dovecot */
+  readonly ratio: number | null;
+  /** > 1: Postkeep better, whatever the direction. */
+  readonly advantage: number | null;
+  readonly note: string;
+}
+
+function figuresOf(result: ScenarioResult, server: string): Figure[] {
+  const f = result.servers[server];
+  return Array.isArray(f) ? f : [];
+}
+
+export function rows(result: ScenarioResult, baseline = 'dovecot'): Row[] {
+  const pk = figuresOf(result, 'postkeep');
+  const dv = figuresOf(result, baseline);
+  const keys = [...new Set([...pk, ...dv].map((f) => f.key))];
+  return keys.map((key) => {
+    const a = pk.find((f) => f.key === key);
+    const b = dv.find((f) => f.key === key);
+    const f = (a ?? b) as Figure;
+    const pv = a?.value ?? null;
+    const dvv = b?.value ?? null;
+    const ratio = pv !== null && dvv !== null && dvv !== 0 ? pv / dvv : null;
+    const advantage = ratio === null || ratio === 0 ? null : f.better === 'higher' ? ratio : 1 / ratio;
+    const errors = Object.entries(result.servers)
+      .filter(([, v]) => !Array.isArray(v))
+      .map(([k, v]) => `${k}: ${(v as { error: string }).error}`);
+    const note = [a?.note, b?.note, ...errors].filter((x): x is string => Boolean(x)).join('; ');
+    return { scenario: result.name, label: f.label, unit: f.unit, better: f.better, postkeep: pv, dovecot: dvv, ratio, advantage, note };
+  });
+}
+
+function show(v: number | null): string {
+  if (v === null || !Number.isFinite(v)) return 'n/a';
+  return Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2);
+}
+
+export function verdict(r: Row): string {
+  if (r.advantage === null) return '';
+  return r.advantage >= 1 ? `Postkeep ${show(r.advantage)}x better` : `Postkeep ${show(1 / r.advantage)}x worse`;
+}
+
+export function markdownTable(result: ScenarioResult, baseline = 'dovecot'): string {
+  const lines = [
+    `| Figure | Unit | Better | Postkeep | ${baseline === 'dovecot' ? 'Dovecot' : baseline} | Ratio P/D | Verdict | Note |`,
+    '| --- | --- | --- | ---: | ---: | ---: | --- | --- |',
+  ];
+  for (const r of rows(result, baseline)) {
+    lines.push(`| ${r.label} | ${r.unit} | ${r.better} | ${show(r.postkeep)} | ${show(r.dovecot)} | ${show(r.ratio)} | ${verdict(r)} | ${r.note.replace(/\|/g, '/')} |`);
+  }
+  return lines.join('\n');
+}
+
+export function printResult(result: ScenarioResult): void {
+  const servers = Object.keys(result.servers);
+  const baselines = servers.filter((s) => s !== 'postkeep');
+  console.log(`\n== ${result.title}`);
+  for (const base of baselines.length > 0 ? baselines : ['dovecot']) {
+    if (baselines.length > 1) console.log(`-- against ${base}`);
+    for (const r of rows(result, base)) {
+      console.log(
+        `  ${r.label.padEnd(46)} ${r.unit.padEnd(6)} postkeep ${show(r.postkeep).padStart(9)}  ${base.slice(0, 8)} ${show(r.dovecot).padStart(9)}  ratio ${show(r.ratio).padStart(6)} (${r.better} is better) ${verdict(r)}${r.note ? `  [${r.note}]` : ''}`,
+      );
+    }
+  }
+}
+
+const START = '<!-- results:start (written by npm run bench) -->';
+const END = '<!-- results:end -->';
+
+export async function writeResults(run: RunResult, resultsDir: string): Promise<{ file: string; merged: RunResult }> {
+  await mkdir(resultsDir, { recursive: true });
+  const file = join(resultsDir, `${run.date.replace(/[:.]/g, '-')}.json`);
+  await writeFile(file, JSON.stringify(run, null, 2) + '\n');
+  // latest.json: the newest result of every scenario (a --scenario run replaces only its own).
+  const latestPath = join(resultsDir, 'latest.json');
+  let merged: RunResult = run;
+  if (existsSync(latestPath)) {
+    try {
+      const old = JSON.parse(await readFile(latestPath, 'utf8')) as RunResult;
+      const names = new Set(run.scenarios.map((s) => s.name));
+      merged = { ...run, scenarios: [...old.scenarios.filter((s) => !names.has(s.name)), ...run.scenarios] };
+    } catch {
+      // unreadable: start over
+    }
+  }
+  const order = ['login', 'append', 'lmtp', 'big-mailbox', 'search', 'flag-churn', 'idle', 'mixed'];
+  merged = { ...merged, scenarios: [...merged.scenarios].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name)) };
+  await writeFile(latestPath, JSON.stringify(merged, null, 2) + '\n');
+  return { file, merged };
+}
+
+export function resultsMarkdown(run: RunResult): string {
+  const out: string[] = [START, '', '## Latest results', ''];
+  out.push('| Machine | |', '| --- | --- |');
+  for (const [k, v] of Object.entries(run.machine)) out.push(`| ${k} | ${v} |`);
+  out.push('');
+  for (const s of run.scenarios) {
+    out.push(`### ${s.title}`, '', `Run ${s.date}.`, '');
+    const others = Object.keys(s.servers).filter((x) => x !== 'postkeep');
+    for (const base of others.length > 0 ? others : ['dovecot']) {
+      if (others.length > 1) out.push(`Against ${base}:`, '');
+      out.push(markdownTable(s, base), '');
+    }
+  }
+  const all = run.scenarios.flatMap((s) => rows(s)).filter((r) => r.advantage !== null);
+  all.sort((a, b) => (a.advantage ?? 0) - (b.advantage ?? 0));
+  out.push('### Where Postkeep is furthest behind', '');
+  for (const r of all.slice(0, 5)) out.push(`- ${r.scenario}: ${r.label} — ${verdict(r)}`);
+  out.push('', END);
+  return out.join('\n');
+}
+
+export async function updateDoc(docPath: string, run: RunResult): Promise<void> {
+  const section = resultsMarkdown(run);
+  let text = existsSync(docPath) ? await readFile(docPath, 'utf8') : `# Benchmarks\n\n${START}\n${END}\n`;
+  const a = text.indexOf(START);
+  const b = text.indexOf(END);
+  text = a >= 0 && b > a ? text.slice(0, a) + section + text.slice(b + END.length) : `${text.trimEnd()}\n\n${section}\n`;
+  await writeFile(docPath, text);
+}

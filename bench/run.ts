@@ -1,0 +1,82 @@
+// npm run bench [-- --scenario NAME[,NAME]] [--quick] [--servers postkeep,dovecot] [--big N]
+//   [--idle N] [--churn-seconds S] [--profile] [--no-fsync-always] [--no-docs]
+// Seeds both servers with the same mail, runs each scenario against both, prints Postkeep's figure,
+// Dovecot's and the ratio, writes bench/results/<date>.json and latest.json, updates docs/BENCHMARKS.md.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { scenarios } from './scenarios/index.js';
+import { runSuite, stopAll } from './suite.js';
+
+const { values } = parseArgs({
+  options: {
+    scenario: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    servers: { type: 'string', default: 'postkeep,dovecot' },
+    big: { type: 'string' },
+    idle: { type: 'string' },
+    'churn-seconds': { type: 'string' },
+    profile: { type: 'boolean', default: false },
+    'no-fsync-always': { type: 'boolean', default: false },
+    'no-docs': { type: 'boolean', default: false },
+  },
+});
+
+const quick = values.quick ?? false;
+const settings = {
+  quick,
+  bigCount: Number(values.big ?? (quick ? 10_000 : 100_000)),
+  idleCount: Number(values.idle ?? (quick ? 500 : 10_000)),
+  churnSeconds: Number(values['churn-seconds'] ?? (quick ? 5 : 30)),
+  mixedIdle: quick ? 50 : 500,
+  mixedSeconds: quick ? 5 : 20,
+};
+const wanted = values.scenario?.split(',').map((s) => s.trim()) ?? null;
+const chosen = wanted === null ? scenarios : scenarios.filter((s) => wanted.includes(s.name));
+if (chosen.length === 0) {
+  console.error(`no such scenario; choose from: ${scenarios.map((s) => s.name).join(', ')}`);
+  process.exit(2);
+}
+
+// Thousands of sockets: the load generator and the servers it starts inherit this process's limit
+// (each end of a connection is in a different process, so each needs about one descriptor per client).
+function openFileLimit(): number {
+  const m = /^Max open files\s+(\d+|unlimited)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+  return m?.[1] === 'unlimited' ? Infinity : Number(m?.[1] ?? 1024);
+}
+const needed = settings.idleCount + settings.mixedIdle + 2048;
+if (openFileLimit() < needed && !process.env['POSTKEEP_BENCH_REEXEC']) {
+  const limit = Math.max(65536, needed);
+  console.error(`raising the open file limit to ${limit} (ulimit -n) and starting again`);
+  // Without CAP_SYS_RESOURCE the hard limit caps it: take the hard limit then.
+  const r = spawnSync('sh', ['-c', `ulimit -n ${limit} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$0" "$@"`, process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, POSTKEEP_BENCH_REEXEC: '1' },
+  });
+  process.exit(r.status ?? 1);
+}
+
+const onSignal = (): void => {
+  void stopAll().finally(() => process.exit(130));
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
+const root = resolve(process.cwd());
+const servers = (values.servers ?? '').split(',').filter((s): s is 'postkeep' | 'dovecot' => s === 'postkeep' || s === 'dovecot');
+try {
+  await runSuite({
+    servers,
+    scenarios: chosen,
+    settings,
+    resultsDir: resolve(root, 'bench/results'),
+    docPath: values['no-docs'] ? null : resolve(root, 'docs/BENCHMARKS.md'),
+    ...(values.profile ? { cpuProfileDir: resolve(root, 'bench/results/profiles') } : {}),
+    dovecotFsyncAlways: !values['no-fsync-always'],
+    log: (line) => console.error(line),
+    print: true,
+  });
+} finally {
+  await stopAll();
+}

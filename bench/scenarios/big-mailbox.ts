@@ -1,0 +1,71 @@
+// Scenario 4: one mailbox of settings.bigCount messages (100,000 by default). SELECT on a fresh
+// connection twice (first = cold: Dovecot builds its index from the Maildir here; second = warm,
+// the figure compared), UID FETCH 1:* (UID FLAGS) and FETCH 1:* (ENVELOPE) twice each (second
+// compared), then FETCH n (BODY.PEEK[]) of random messages, 4 in flight on one connection, as MB/s.
+// BODY.PEEK rather than BODY[]: the read must not turn into a \Seen flag write.
+import { ImapClient, type Endpoint, type Reply } from '../load/imap-client.js';
+import { runLoop } from '../load/run-loop.js';
+import { round } from '../load/stats.js';
+import { PASSWORD, type Figure, type Scenario } from './types.js';
+
+export const BIG_USER = 'big';
+
+export async function openBig(endpoint: Endpoint): Promise<{ client: ImapClient; select: Reply }> {
+  const client = await ImapClient.connect(endpoint);
+  await client.login(BIG_USER, PASSWORD);
+  const select = await client.command('SELECT INBOX');
+  return { client, select };
+}
+
+/** Deterministic pseudo-random sequence (same messages asked of both servers). */
+export function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+export const bigMailbox: Scenario = {
+  name: 'big-mailbox',
+  title: '4. A 100,000-message mailbox',
+  accounts: (s) => [{ login: BIG_USER, password: 'bench-secret', cheapHash: true, inbox: s.bigCount }],
+  run: async ({ target, settings }) => {
+    const cold = await openBig(target.imap);
+    await cold.client.logout();
+    const { client, select } = await openBig(target.imap);
+    const figures: Figure[] = [];
+    try {
+      const flags1 = await client.command('UID FETCH 1:* (UID FLAGS)');
+      const flags2 = await client.command('UID FETCH 1:* (UID FLAGS)');
+      const env1 = await client.command('FETCH 1:* (ENVELOPE)');
+      const env2 = await client.command('FETCH 1:* (ENVELOPE)');
+      const random = lcg(42);
+      let literalBytes = 0;
+      const r = await runLoop({ workers: 4, durationMs: settings.quick ? 2000 : 8000, maxOps: 200_000 }, async () => {
+        const n = 1 + Math.floor(random() * settings.bigCount);
+        literalBytes += (await client.command(`FETCH ${n} (BODY.PEEK[])`)).literalBytes;
+      });
+      const n = settings.bigCount;
+      figures.push(
+        { key: 'select_cold', label: 'SELECT, first (cold)', unit: 'ms', better: 'lower', value: round(cold.select.ms) },
+        { key: 'select_warm', label: 'SELECT, second (warm; compared)', unit: 'ms', better: 'lower', value: round(select.ms) },
+        { key: 'fetch_flags_first', label: `UID FETCH 1:${n} (UID FLAGS), first`, unit: 'ms', better: 'lower', value: round(flags1.ms), detail: { untagged: flags1.untagged, bytes: flags1.bytes } },
+        { key: 'fetch_flags', label: `UID FETCH 1:${n} (UID FLAGS), second`, unit: 'ms', better: 'lower', value: round(flags2.ms), detail: { untagged: flags2.untagged, bytes: flags2.bytes } },
+        { key: 'fetch_envelope_first', label: `FETCH 1:${n} (ENVELOPE), first`, unit: 'ms', better: 'lower', value: round(env1.ms), detail: { untagged: env1.untagged, bytes: env1.bytes } },
+        { key: 'fetch_envelope', label: `FETCH 1:${n} (ENVELOPE), second`, unit: 'ms', better: 'lower', value: round(env2.ms), detail: { untagged: env2.untagged, bytes: env2.bytes } },
+        {
+          key: 'fetch_body_mb',
+          label: 'FETCH n (BODY.PEEK[]) random, 4 in flight',
+          unit: 'MB/s',
+          better: 'higher',
+          value: round(literalBytes / 1e6 / (r.elapsedMs / 1000)),
+          detail: { fetches: r.ops, perSec: round(r.opsPerSec), errors: r.errors, firstError: r.firstError, latency: r.latency },
+        },
+      );
+    } finally {
+      await client.logout();
+    }
+    return figures;
+  },
+};

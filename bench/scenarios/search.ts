@@ -1,0 +1,45 @@
+// Scenario 5: SEARCH over the big mailbox: FROM one of 97 senders (~1%), SINCE a date that the
+// last 10% of messages pass, and BODY a word present in 1% of messages. Each runs twice; the second
+// is compared, and the hit counts are kept so that both servers can be seen to agree.
+import { internalDate, RARE_WORD } from '../load/messages.js';
+import { round } from '../load/stats.js';
+import { BIG_USER, openBig } from './big-mailbox.js';
+import type { Figure, Scenario } from './types.js';
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+function imapDate(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getUTCDate()}-${MONTHS[d.getUTCMonth()] ?? 'Jan'}-${d.getUTCFullYear()}`;
+}
+
+export const search: Scenario = {
+  name: 'search',
+  title: '5. SEARCH over the 100,000 messages',
+  accounts: (s) => [{ login: BIG_USER, password: 'bench-secret', cheapHash: true, inbox: s.bigCount }],
+  run: async ({ target, settings }) => {
+    const { client } = await openBig(target.imap);
+    let hits = 0;
+    client.onUntagged = (line) => {
+      if (/^\* (SEARCH|ESEARCH)/i.test(line)) hits = line.trim().split(' ').length - 2;
+    };
+    const since = imapDate(internalDate(Math.floor(settings.bigCount * 0.9)) + 24 * 3600 * 1000);
+    const queries: Array<[string, string, string]> = [
+      ['search_from', 'SEARCH FROM (1% of messages)', 'UID SEARCH FROM "user7@example.com"'],
+      ['search_since', 'SEARCH SINCE (last ~10%)', `UID SEARCH SINCE ${since}`],
+      ['search_body', 'SEARCH BODY word (1% of messages)', `UID SEARCH BODY "${RARE_WORD}"`],
+    ];
+    const figures: Figure[] = [];
+    try {
+      for (const [key, label, command] of queries) {
+        const first = await client.command(command);
+        const firstHits = hits;
+        const second = await client.command(command);
+        figures.push({ key, label, unit: 'ms', better: 'lower', value: round(second.ms), detail: { command, firstMs: round(first.ms), hits: firstHits, hitsSecond: hits } });
+      }
+    } finally {
+      await client.logout();
+    }
+    return figures;
+  },
+};

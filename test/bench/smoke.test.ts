@@ -1,0 +1,47 @@
+// A smoke run of the benchmark suite against Postkeep only (no Dovecot needed): a 200-message
+// mailbox and 20 idle connections, proving that the load generator (literals read by byte count,
+// pipelined commands, IDLE), the server process wrapper and the result writer work.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { RunResult } from '../../bench/report.js';
+import { rows } from '../../bench/report.js';
+import { bigMailbox } from '../../bench/scenarios/big-mailbox.js';
+import { idle } from '../../bench/scenarios/idle.js';
+import type { Figure } from '../../bench/scenarios/types.js';
+import { runSuite } from '../../bench/suite.js';
+
+test('bench smoke: big-mailbox and idle scenarios against Postkeep, results written', { timeout: 30_000 }, async () => {
+  const resultsDir = await mkdtemp(join(tmpdir(), 'postkeep-bench-smoke-'));
+  try {
+    const run = await runSuite({
+      servers: ['postkeep'],
+      scenarios: [bigMailbox, idle],
+      settings: { quick: true, bigCount: 200, idleCount: 20, churnSeconds: 1, mixedIdle: 0, mixedSeconds: 1 },
+      resultsDir,
+      docPath: null,
+      dovecotFsyncAlways: false,
+      log: () => {},
+    });
+    const figures = (name: string): Figure[] => {
+      const f = run.scenarios.find((s) => s.name === name)?.servers['postkeep'];
+      assert.ok(Array.isArray(f), `${name}: ${JSON.stringify(f)}`);
+      return f;
+    };
+    const value = (name: string, key: string): number | null => figures(name).find((f) => f.key === key)?.value ?? null;
+    assert.ok((value('big-mailbox', 'fetch_body_mb') ?? 0) > 0, 'BODY[] bytes were read by literal length');
+    assert.equal(figures('big-mailbox').find((f) => f.key === 'fetch_flags')?.detail?.['untagged'], 200);
+    assert.equal(value('idle', 'idle_connections'), 20);
+    assert.ok((value('idle', 'idle_notify_p99') ?? NaN) >= 0, 'every IDLE client saw the new message');
+    const latest = JSON.parse(readFileSync(join(resultsDir, 'latest.json'), 'utf8')) as RunResult;
+    assert.equal(latest.scenarios.length, 2);
+    assert.ok(existsSync(resultsDir));
+    // No Dovecot figures: the ratio column is empty rather than invented.
+    assert.ok(rows(latest.scenarios[0] as RunResult['scenarios'][number]).every((r) => r.ratio === null));
+  } finally {
+    await rm(resultsDir, { recursive: true, force: true });
+  }
+});
