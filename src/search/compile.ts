@@ -87,6 +87,19 @@ export function compileKey(key: SearchKey, env: CompileEnv): Predicate {
     }
     case 'modseq': // RFC 7162 §3.1.5: mod-sequence equal to or greater than the value
       return (c) => c.msg.meta.modseq >= key.modseq;
+    case 'savedbefore':
+    case 'savedon':
+    case 'savedsince': {
+      // RFC 8514 §4.3: like BEFORE/ON/SINCE, on the save date (days in UTC, as for INTERNALDATE).
+      const cmp = dayCompare(key.kind === 'savedbefore' ? 'before' : key.kind === 'savedon' ? 'on' : 'since', dayNumber(key.date));
+      return (c) => cmp(Math.floor(c.msg.meta.saveDate / 86_400_000));
+    }
+    case 'savedatesupported': // every mailbox keeps save dates
+      return () => true;
+    case 'emailid': // RFC 8474 §6: exactly the given id
+      return (c) => c.msg.meta.emailId === key.id;
+    case 'threadid':
+      return (c) => c.msg.meta.threadId !== '' && c.msg.meta.threadId === key.id;
   }
 }
 

@@ -18,7 +18,7 @@ export const fetchCommand: CommandModule<'FETCH'> = {
   names: ['FETCH'],
   states: ['selected'],
   usesSequenceNumbers: (cmd) => !cmd.uid,
-  capabilities: ['BINARY'],
+  capabilities: ['BINARY', 'PREVIEW', 'SAVEDATE', 'OBJECTID'],
   async run(cmd, ctx) {
     const view = viewOf(ctx);
     const mailboxId = view.mailbox.id;
@@ -64,6 +64,7 @@ export const fetchCommand: CommandModule<'FETCH'> = {
         },
         readMessage: (blobId: string, start?: number, end?: number) => ctx.store.readMessage(blobId, start, end),
         streamMessage: (blobId: string, start?: number, end?: number) => ctx.store.streamMessage(blobId, start, end),
+        loadBodyText: (meta: MessageMeta) => ctx.store.getBodyText(meta.blobId),
       };
       for (const uid of batch) {
         const meta = view.meta(uid);

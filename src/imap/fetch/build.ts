@@ -6,6 +6,7 @@ import { Atom, type ImapData } from '../wire/data.js';
 import { imapDateTime, originText, sectionText } from './format.js';
 import { bodySection, binarySection, binarySize } from './sections.js';
 import { MessageSource } from './source.js';
+import { previewText } from './preview.js';
 import type { FetchDeps, FetchOptions, FetchTarget } from './types.js';
 
 const WHOLE: Section = { part: [], text: null };
@@ -114,5 +115,7 @@ async function itemValue(att: FetchAtt, src: MessageSource, options: FetchOption
       return binarySection(src, att.section, att.partial);
     case 'BINARY.SIZE':
       return binarySize(src, att.section);
+    case 'PREVIEW': // RFC 8970 §3: always generated, so never NIL, even with LAZY (§4.1 allows either)
+      return previewText(await src.bodyText());
   }
 }

@@ -17,6 +17,11 @@ export class MessageSource {
     return this.#summary;
   }
 
+  /** The decoded text of the body parts (PREVIEW). */
+  bodyText(): Promise<string> {
+    return this.deps.loadBodyText(this.target.meta);
+  }
+
   /** The whole message (BINARY decoding works on it with the summary's offsets). */
   whole(): Promise<Buffer> {
     this.#whole ??= this.deps.readMessage(this.target.meta.blobId);

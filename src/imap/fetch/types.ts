@@ -15,6 +15,8 @@ export interface FetchDeps {
   /** The bytes [start, end) of the message (the whole message when omitted). */
   readMessage(blobId: string, start?: number, end?: number): Promise<Buffer>;
   streamMessage(blobId: string, start?: number, end?: number): NodeJS.ReadableStream;
+  /** The decoded text of the body parts (for PREVIEW, RFC 8970). */
+  loadBodyText(meta: MessageMeta): Promise<string>;
 }
 
 export interface FetchOptions {

@@ -30,7 +30,9 @@ export type FetchAtt =
   | { readonly kind: 'BODY[]'; readonly section: Section; readonly partial: Partial | null; readonly peek: boolean }
   /** BINARY[part]<partial> and BINARY.PEEK[...] (RFC 3516); section.text is always null. */
   | { readonly kind: 'BINARY[]'; readonly section: Section; readonly partial: Partial | null; readonly peek: boolean }
-  | { readonly kind: 'BINARY.SIZE'; readonly section: Section };
+  | { readonly kind: 'BINARY.SIZE'; readonly section: Section }
+  /** RFC 8970 PREVIEW [(LAZY)] */
+  | { readonly kind: 'PREVIEW'; readonly lazy: boolean };
 
 export type SearchKey =
   | { readonly kind: 'and'; readonly keys: readonly SearchKey[] }
@@ -53,7 +55,12 @@ export type SearchKey =
   /** RFC 5032 WITHIN */
   | { readonly kind: 'older' | 'younger'; readonly seconds: number }
   /** RFC 7162 CONDSTORE */
-  | { readonly kind: 'modseq'; readonly modseq: number };
+  | { readonly kind: 'modseq'; readonly modseq: number }
+  /** RFC 8514 SAVEDATE: dates compare like INTERNALDATE; SAVEDATESUPPORTED matches when the mailbox keeps save dates */
+  | { readonly kind: 'savedbefore' | 'savedon' | 'savedsince'; readonly date: string /* YYYY-MM-DD */ }
+  | { readonly kind: 'savedatesupported' }
+  /** RFC 8474 §6 OBJECTID */
+  | { readonly kind: 'emailid' | 'threadid'; readonly id: string };
 
 /** SELECT/EXAMINE (QRESYNC (uidvalidity modseq [known-uids] [seq-match-data])) (RFC 7162 §3.2.5). */
 export interface QresyncParams {
@@ -90,7 +97,7 @@ interface Tagged {
 
 export type Command = Tagged &
   (
-    | { readonly name: 'CAPABILITY' | 'NOOP' | 'LOGOUT' | 'STARTTLS' | 'CHECK' | 'CLOSE' | 'UNSELECT' | 'EXPUNGE' | 'IDLE' | 'NAMESPACE' }
+    | { readonly name: 'CAPABILITY' | 'NOOP' | 'LOGOUT' | 'STARTTLS' | 'CHECK' | 'CLOSE' | 'UNSELECT' | 'EXPUNGE' | 'IDLE' | 'NAMESPACE' | 'UNAUTHENTICATE' }
     | { readonly name: 'AUTHENTICATE'; readonly mechanism: string /* upper-cased */; readonly initialResponse: string | null /* base64 text as sent; "=" means empty (RFC 4959) */ }
     | { readonly name: 'LOGIN'; readonly user: string; readonly password: string }
     | { readonly name: 'ENABLE'; readonly capabilities: readonly string[] /* upper-cased */ }

@@ -1,5 +1,5 @@
 // FETCH attributes (RFC 9051 §6.4.5, RFC 3501 §6.4.5, RFC 3516 BINARY, RFC 7162 MODSEQ,
-// RFC 8474 EMAILID/THREADID, RFC 8514 SAVEDATE) and section specs.
+// RFC 8474 EMAILID/THREADID, RFC 8514 SAVEDATE, RFC 8970 PREVIEW) and section specs.
 import type { FetchAtt, Partial, Section } from './ast.js';
 import type { Parser } from './parser.js';
 
@@ -37,6 +37,7 @@ export function fetchAtt(p: Parser): FetchAtt {
     const rfc822 = RFC822.find((s) => s === name);
     if (rfc822) return { kind: rfc822 };
     if (name === 'BODY') return { kind: 'BODY' };
+    if (name === 'PREVIEW') return { kind: 'PREVIEW', lazy: previewModifiers(p) };
   }
   switch (name) {
     case 'BODY':
@@ -53,6 +54,15 @@ export function fetchAtt(p: Parser): FetchAtt {
       return { kind: 'BINARY.SIZE', section: sectionBinary(p) };
   }
   p.fail(`Unknown FETCH attribute "${name}" (column ${start})`);
+}
+
+/** "PREVIEW" [SP "(" preview-mod *(SP preview-mod) ")"]; preview-mod = "LAZY" (RFC 8970 §6). Only
+ *  " (LAZY" opens the modifiers, so that "FETCH 1 PREVIEW (CHANGEDSINCE 5)" still parses. */
+function previewModifiers(p: Parser): boolean {
+  if (!p.tryText(' (LAZY')) return false;
+  while (p.tryChar(' ')) if (!p.tryKeyword('LAZY')) p.expected('LAZY', 'as a PREVIEW modifier');
+  p.expectChar(')', 'after the PREVIEW modifiers');
+  return true;
 }
 
 /** section = "[" [section-spec] "]" */

@@ -12,7 +12,7 @@ import { getMetadataCommand, setMetadataCommand } from './metadata-grammar.js';
 
 export { ParseError } from './errors.js';
 
-const NO_ARGS = ['CAPABILITY', 'NOOP', 'LOGOUT', 'STARTTLS', 'CHECK', 'CLOSE', 'UNSELECT', 'EXPUNGE', 'IDLE', 'NAMESPACE'] as const;
+const NO_ARGS = ['CAPABILITY', 'NOOP', 'LOGOUT', 'STARTTLS', 'CHECK', 'CLOSE', 'UNSELECT', 'EXPUNGE', 'IDLE', 'NAMESPACE', 'UNAUTHENTICATE'] as const;
 const STATUS_ITEMS: readonly StatusItem[] = ['MESSAGES', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN', 'DELETED', 'SIZE', 'RECENT', 'HIGHESTMODSEQ', 'APPENDLIMIT', 'MAILBOXID', 'DELETED-STORAGE'];
 const SELECTION: readonly ListSelectionOption[] = ['SUBSCRIBED', 'REMOTE', 'RECURSIVEMATCH', 'SPECIAL-USE'];
 const SEARCH_RETURN = ['MIN', 'MAX', 'ALL', 'COUNT', 'SAVE'] as const;

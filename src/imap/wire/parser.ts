@@ -102,6 +102,14 @@ export class Parser {
     return true;
   }
 
+  /** Consumes `s` when the text continues with exactly it (case-insensitive, no word boundary check). */
+  tryText(s: string): boolean {
+    const end = this.pos + s.length;
+    if (this.text.slice(this.pos, end).toUpperCase() !== s.toUpperCase()) return false;
+    this.pos = end;
+    return true;
+  }
+
   /** Consumes characters while `ok` holds. */
   takeWhile(ok: (c: string) => boolean): string {
     const t = this.text;

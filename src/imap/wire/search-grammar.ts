@@ -1,4 +1,5 @@
-// SEARCH criteria (RFC 9051 §6.4.4, RFC 3501 §6.4.4, RFC 5032 WITHIN, RFC 7162 §3.1.5 MODSEQ).
+// SEARCH criteria (RFC 9051 §6.4.4, RFC 3501 §6.4.4, RFC 5032 WITHIN, RFC 7162 §3.1.5 MODSEQ,
+// RFC 8514 SAVEDATE, RFC 8474 EMAILID/THREADID).
 import type { SearchKey } from './ast.js';
 import type { Parser } from './parser.js';
 
@@ -16,7 +17,18 @@ const FLAG_KEYS: Record<string, readonly [string, boolean]> = {
   UNSEEN: ['\\Seen', false],
 };
 const HEADER_KEYS: Record<string, string> = { BCC: 'Bcc', CC: 'Cc', FROM: 'From', SUBJECT: 'Subject', TO: 'To' };
-const DATE_KEYS = { BEFORE: 'before', ON: 'on', SINCE: 'since', SENTBEFORE: 'sentbefore', SENTON: 'senton', SENTSINCE: 'sentsince' } as const;
+const DATE_KEYS = {
+  BEFORE: 'before',
+  ON: 'on',
+  SINCE: 'since',
+  SENTBEFORE: 'sentbefore',
+  SENTON: 'senton',
+  SENTSINCE: 'sentsince',
+  // RFC 8514 §4.3
+  SAVEDBEFORE: 'savedbefore',
+  SAVEDON: 'savedon',
+  SAVEDSINCE: 'savedsince',
+} as const;
 
 /** 1*(SP search-key) at the top level: one key, or an AND of several. */
 export function searchCriteria(p: Parser): SearchKey {
@@ -56,6 +68,15 @@ export function searchKey(p: Parser, depth: number): SearchKey {
       return { kind: 'all' };
     case 'NEW':
       return { kind: 'new' };
+    case 'SAVEDATESUPPORTED': // RFC 8514 §4.3
+      return { kind: 'savedatesupported' };
+    case 'EMAILID': // RFC 8474 §6: objectid = 1*255(ALPHA / DIGIT / "_" / "-")
+    case 'THREADID': {
+      p.sp(`after ${word}`);
+      const id = p.takeWhile((c) => /[A-Za-z0-9_-]/.test(c));
+      if (id === '' || id.length > 255) p.expected('an object id', `after ${word}`);
+      return { kind: word === 'EMAILID' ? 'emailid' : 'threadid', id };
+    }
     case 'OLD':
       return { kind: 'old' };
     case 'BODY':

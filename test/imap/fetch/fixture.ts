@@ -146,6 +146,9 @@ export function fakeDeps(): CountingDeps {
       calls.stream.push([start, end]);
       return Readable.from([Buffer.from(bytes.subarray(start ?? 0, end ?? bytes.length))]);
     },
+    async loadBodyText() {
+      return 'Hello  there,\r\n\r\n  this is\tthe body.';
+    },
   };
 }
 

@@ -15,6 +15,7 @@ function depsFor(bytes: Buffer): FetchDeps {
     loadSummary: async () => summary,
     readMessage: async (_id, start, end) => bytes.subarray(start ?? 0, end ?? bytes.length),
     streamMessage: (_id, start, end) => Readable.from([bytes.subarray(start ?? 0, end ?? bytes.length)]),
+    loadBodyText: async () => '',
   };
 }
 
