@@ -1,5 +1,5 @@
 // npm run bench [-- --scenario NAME[,NAME]] [--quick] [--servers postkeep,dovecot] [--big N]
-//   [--idle N] [--churn-seconds S] [--profile] [--no-fsync-always] [--no-docs]
+//   [--idle N] [--churn-seconds S] [--profile] [--no-fsync-always] [--no-docs] [--results-dir DIR]
 // Seeds both servers with the same mail, runs each scenario against both, prints Postkeep's figure,
 // Dovecot's and the ratio, writes bench/results/<date>.json and latest.json, updates docs/BENCHMARKS.md.
 import { spawnSync } from 'node:child_process';
@@ -20,6 +20,7 @@ const { values } = parseArgs({
     profile: { type: 'boolean', default: false },
     'no-fsync-always': { type: 'boolean', default: false },
     'no-docs': { type: 'boolean', default: false },
+    'results-dir': { type: 'string' },
   },
 });
 
@@ -70,7 +71,7 @@ try {
     servers,
     scenarios: chosen,
     settings,
-    resultsDir: resolve(root, 'bench/results'),
+    resultsDir: resolve(root, values['results-dir'] ?? 'bench/results'),
     docPath: values['no-docs'] ? null : resolve(root, 'docs/BENCHMARKS.md'),
     ...(values.profile ? { cpuProfileDir: resolve(root, 'bench/results/profiles') } : {}),
     dovecotFsyncAlways: !values['no-fsync-always'],
