@@ -9,28 +9,25 @@ import type { Parser } from './parser.js';
 
 export function getMetadataCommand(p: Parser, tag: string): Command {
   p.sp('after GETMETADATA');
-  let maxSize: number | null = null;
-  let depth: 0 | 1 | 'infinity' = 0;
+  let options: Options = { maxSize: null, depth: 0 };
   if (p.tryChar('(')) {
-    do {
-      const opt = p.atom('as a GETMETADATA option').toUpperCase();
-      p.sp(`after ${opt}`);
-      if (opt === 'MAXSIZE') maxSize = p.number('after MAXSIZE');
-      else if (opt === 'DEPTH') {
-        const d = p.atom('after DEPTH').toLowerCase();
-        if (d === '0') depth = 0;
-        else if (d === '1') depth = 1;
-        else if (d === 'infinity') depth = 'infinity';
-        else p.expected('0, 1 or infinity', 'after DEPTH');
-      } else p.fail(`Unknown GETMETADATA option "${opt.slice(0, 40)}"`);
-    } while (p.tryChar(' '));
-    p.expectChar(')', 'after the GETMETADATA options');
+    options = getMetadataOptions(p);
     p.sp('after the GETMETADATA options');
   }
   const mailbox = p.mailbox();
   p.sp('after the mailbox name');
   const entries: string[] = [];
   if (p.tryChar('(')) {
+    // The RFC's own examples (§4.2.1, §4.2.2) put the options after the mailbox; accept that too.
+    if (p.peek() !== '/' && p.peek() !== '"' && !p.atLiteral()) {
+      options = getMetadataOptions(p);
+      p.sp('after the GETMETADATA options');
+      if (!p.tryChar('(')) {
+        do entries.push(entry(p));
+        while (p.tryChar(' '));
+        return { tag, name: 'GETMETADATA', mailbox, ...options, entries };
+      }
+    }
     do entries.push(entry(p));
     while (p.tryChar(' '));
     p.expectChar(')', 'after the entries');
@@ -39,7 +36,31 @@ export function getMetadataCommand(p: Parser, tag: string): Command {
     do entries.push(entry(p));
     while (p.tryChar(' '));
   }
-  return { tag, name: 'GETMETADATA', mailbox, maxSize, depth, entries };
+  return { tag, name: 'GETMETADATA', mailbox, ...options, entries };
+}
+
+interface Options {
+  maxSize: number | null;
+  depth: 0 | 1 | 'infinity';
+}
+
+/** The options after their "(" up to and including ")": MAXSIZE number, DEPTH ("0" / "1" / "infinity"). */
+function getMetadataOptions(p: Parser): Options {
+  const o: Options = { maxSize: null, depth: 0 };
+  do {
+    const opt = p.atom('as a GETMETADATA option').toUpperCase();
+    p.sp(`after ${opt}`);
+    if (opt === 'MAXSIZE') o.maxSize = p.number('after MAXSIZE');
+    else if (opt === 'DEPTH') {
+      const d = p.atom('after DEPTH').toLowerCase();
+      if (d === '0') o.depth = 0;
+      else if (d === '1') o.depth = 1;
+      else if (d === 'infinity') o.depth = 'infinity';
+      else p.expected('0, 1 or infinity', 'after DEPTH');
+    } else p.fail(`Unknown GETMETADATA option "${opt.slice(0, 40)}"`);
+  } while (p.tryChar(' '));
+  p.expectChar(')', 'after the GETMETADATA options');
+  return o;
 }
 
 export function setMetadataCommand(p: Parser, tag: string): Command {
