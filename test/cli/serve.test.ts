@@ -32,7 +32,7 @@ async function firstLine(socket: NodeJS.ReadableStream): Promise<string> {
 
 test('startServer listens on port 0, plain and TLS, and a client logs in; stop() closes all', { timeout: 8000 }, async () => {
   const dataDir = tempDir();
-  const config = configFromObject({ data_dir: dataDir, imap: { listen: ['127.0.0.1:0'], listen_tls: ['127.0.0.1:0'], plaintext_auth: 'never' }, pop3: { listen: ['127.0.0.1:0'], listen_tls: ['127.0.0.1:0'] } });
+  const config = configFromObject({ data_dir: dataDir, imap: { listen: ['127.0.0.1:0'], listen_tls: ['127.0.0.1:0'], plaintext_auth: 'never' }, pop3: { listen: ['127.0.0.1:0'], listen_tls: ['127.0.0.1:0'] }, lmtp: { listen: ['127.0.0.1:0'] } });
   const server = await startServer(config, { logger: silent });
   let stopped = false;
   try {
@@ -76,10 +76,10 @@ test('startServer listens on port 0, plain and TLS, and a client logs in; stop()
 
 test('a busy port is one clear error and nothing is left open', { timeout: 8000 }, async () => {
   const dataDir = tempDir();
-  const first = await startServer(configFromObject({ data_dir: join(dataDir, 'a'), imap: { listen: ['127.0.0.1:0'], listen_tls: [] }, pop3: { listen: [], listen_tls: [] } }), { logger: silent });
+  const first = await startServer(configFromObject({ data_dir: join(dataDir, 'a'), imap: { listen: ['127.0.0.1:0'], listen_tls: [] }, pop3: { listen: [], listen_tls: [] }, lmtp: { listen: [] } }), { logger: silent });
   try {
     const port = (first.imap.plain[0] as AddressInfo).port;
-    const config = configFromObject({ data_dir: join(dataDir, 'b'), imap: { listen: [`127.0.0.1:${port}`], listen_tls: [] }, pop3: { listen: [], listen_tls: [] } });
+    const config = configFromObject({ data_dir: join(dataDir, 'b'), imap: { listen: [`127.0.0.1:${port}`], listen_tls: [] }, pop3: { listen: [], listen_tls: [] }, lmtp: { listen: [] } });
     await assert.rejects(startServer(config, { logger: silent }), {
       name: 'ListenError',
       message: `Cannot listen on 127.0.0.1:${port}: the address is already in use (is another Postkeep or IMAP server running?)`,
@@ -92,7 +92,7 @@ test('a busy port is one clear error and nothing is left open', { timeout: 8000 
 test('postkeep serve logs its listeners and exits 0 on SIGTERM', { timeout: 8000 }, async (t) => {
   const dir = tempDir();
   const configPath = join(dir, 'postkeep.toml');
-  writeFileSync(configPath, 'data_dir = "data"\n[imap]\nlisten = ["127.0.0.1:0"]\nlisten_tls = ["127.0.0.1:0"]\n[pop3]\nlisten = ["127.0.0.1:0"]\nlisten_tls = []\n');
+  writeFileSync(configPath, 'data_dir = "data"\n[imap]\nlisten = ["127.0.0.1:0"]\nlisten_tls = ["127.0.0.1:0"]\n[pop3]\nlisten = ["127.0.0.1:0"]\nlisten_tls = []\n[lmtp]\nlisten = ["127.0.0.1:0"]\n');
   const child = spawn(process.execPath, [MAIN, '--config', configPath, 'serve'], { stdio: ['ignore', 'pipe', 'pipe'] });
   t.after(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
