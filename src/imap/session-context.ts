@@ -30,6 +30,7 @@ export interface ContextHost {
   startCompression(): void;
   refresh(allowExpunge: boolean): Promise<void>;
   setIdling(on: boolean): void;
+  unauthenticate(): void;
 }
 
 export function commandContext(host: ContextHost): CommandContext {
@@ -78,5 +79,6 @@ export function commandContext(host: ContextHost): CommandContext {
     startCompression: () => host.startCompression(),
     refresh: (o) => host.refresh(o.allowExpunge),
     setIdling: (on) => host.setIdling(on),
+    unauthenticate: () => host.unauthenticate(),
   };
 }

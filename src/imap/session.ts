@@ -328,6 +328,15 @@ export class Session {
         this.idling = on;
         if (on) void this.sendUpdates(true);
       },
+      unauthenticate: () => {
+        // RFC 8437 §3, §4: reset everything but TLS and compression; CONDSTORE/QRESYNC, UTF-8 off again.
+        this.mode.enabled.clear();
+        this.writer.setUtf8(false);
+        this.savedSearch = null;
+        this.authFailures = 0;
+        this.setState({ kind: 'notAuthenticated' });
+        this.applyTimeout();
+      },
     });
   }
 

@@ -97,3 +97,15 @@ export const authenticateCommand: CommandModule<'AUTHENTICATE'> = {
     return logIn(ctx, user, password);
   },
 };
+
+export const unauthenticateCommand: CommandModule<'UNAUTHENTICATE'> = {
+  names: ['UNAUTHENTICATE'],
+  // RFC 8437 §3: BAD in the not authenticated state.
+  states: ['authenticated', 'selected'],
+  usesSequenceNumbers: () => false,
+  capabilities: ['UNAUTHENTICATE'],
+  async run(_cmd, ctx) {
+    ctx.unauthenticate();
+    return { text: 'UNAUTHENTICATE completed' };
+  },
+};

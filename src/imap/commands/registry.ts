@@ -3,7 +3,7 @@
 import type { CommandName } from '../wire/ast.js';
 import type { CommandModule } from './types.js';
 import { capabilityCommand, idCommand, logoutCommand, noopCommand } from './any.js';
-import { authenticateCommand, loginCommand, starttlsCommand } from './auth.js';
+import { authenticateCommand, loginCommand, starttlsCommand, unauthenticateCommand } from './auth.js';
 import { enableCommand, namespaceCommand } from './enable.js';
 import { checkCommand, closeCommand, selectCommand } from './select.js';
 import { createCommand, deleteCommand, renameCommand, subscribeCommand } from './mailboxes.js';
@@ -29,6 +29,7 @@ export const commandModules: readonly CommandModule[] = [
   starttlsCommand,
   authenticateCommand,
   loginCommand,
+  unauthenticateCommand,
   enableCommand,
   idCommand,
   namespaceCommand,

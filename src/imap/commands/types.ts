@@ -78,6 +78,9 @@ export interface CommandContext {
   refresh(options: { allowExpunge: boolean }): Promise<void>;
   /** IDLE: while on, store changes are pushed to the client as they happen (RFC 2177). */
   setIdling(on: boolean): void;
+  /** UNAUTHENTICATE (RFC 8437 §3): back to not authenticated; ENABLEd extensions, the saved search
+   *  result and the selected mailbox are forgotten (TLS and compression stay). */
+  unauthenticate(): void;
   /** SEARCHRES `$` (RFC 5182): the saved UIDs of the selected mailbox, or null. */
   savedSearch: number[] | null;
 }
