@@ -1,0 +1,127 @@
+// Brute-force brake for password logins, shared by IMAP, POP3 and SASL (DESIGN.md rule 3): every
+// failure from an address or against a user name makes the next attempt wait longer, and past a
+// threshold the address or name is refused for a while. Unknown and known users are counted alike,
+// so the throttle never tells whether an account exists. The clock is injected for tests.
+
+export interface ThrottleSettings {
+  /** Wait before the attempt that follows the first failure; doubles with each further failure. */
+  readonly baseDelayMs: number;
+  /** The wait never grows beyond this. */
+  readonly maxDelayMs: number;
+  /** Failures against one user name before that name is refused for lockoutMs. */
+  readonly lockoutUserFailures: number;
+  /** Failures from one address (IPv6: its /64) before that address is refused for lockoutMs. */
+  readonly lockoutIpFailures: number;
+  /** How long a refusal lasts; failures older than this are forgotten too. */
+  readonly lockoutMs: number;
+}
+
+export interface ThrottleClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const realClock: ThrottleClock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+export type ThrottleVerdict = { readonly kind: 'allow'; readonly delayMs: number } | { readonly kind: 'locked'; readonly retryAfterMs: number };
+
+interface Entry {
+  failures: number;
+  last: number;
+  lockedUntil: number;
+}
+
+/** Entries kept at most per table; the oldest go first (memory stays bounded under a spray of names). */
+const MAX_ENTRIES = 100_000;
+
+export class LoginThrottle {
+  private readonly ips = new Map<string, Entry>();
+  private readonly users = new Map<string, Entry>();
+
+  constructor(
+    readonly settings: ThrottleSettings,
+    readonly clock: ThrottleClock = realClock,
+  ) {}
+
+  /** What an attempt from `ip` as `user` may do now. */
+  verdict(ip: string, user: string): ThrottleVerdict {
+    const now = this.clock.now();
+    const a = this.entry(this.ips, ipKey(ip), now);
+    const b = this.entry(this.users, userKey(user), now);
+    const lockedUntil = Math.max(a?.lockedUntil ?? 0, b?.lockedUntil ?? 0);
+    if (lockedUntil > now) return { kind: 'locked', retryAfterMs: lockedUntil - now };
+    const failures = Math.max(a?.failures ?? 0, b?.failures ?? 0);
+    return { kind: 'allow', delayMs: this.delayFor(failures) };
+  }
+
+  /** Counts an attempt as failed before its outcome is known, so that parallel guesses count too. */
+  begin(ip: string, user: string): void {
+    const now = this.clock.now();
+    this.bump(this.ips, ipKey(ip), now, this.settings.lockoutIpFailures);
+    this.bump(this.users, userKey(user), now, this.settings.lockoutUserFailures);
+  }
+
+  /** The password was right: the user's count is cleared and the address gets its attempt back. */
+  succeeded(ip: string, user: string): void {
+    this.users.delete(userKey(user));
+    const e = this.ips.get(ipKey(ip));
+    if (e && e.failures > 0 && e.lockedUntil <= this.clock.now()) e.failures -= 1;
+  }
+
+  delayFor(failures: number): number {
+    if (failures <= 0) return 0;
+    const { baseDelayMs, maxDelayMs } = this.settings;
+    return Math.min(maxDelayMs, baseDelayMs * 2 ** Math.min(failures - 1, 30));
+  }
+
+  get size(): number {
+    return this.ips.size + this.users.size;
+  }
+
+  private entry(table: Map<string, Entry>, key: string, now: number): Entry | undefined {
+    const e = table.get(key);
+    if (e && e.lockedUntil <= now && now - e.last >= this.settings.lockoutMs) {
+      table.delete(key);
+      return undefined;
+    }
+    return e;
+  }
+
+  private bump(table: Map<string, Entry>, key: string, now: number, threshold: number): void {
+    let e = this.entry(table, key, now);
+    if (e && e.lockedUntil !== 0 && e.lockedUntil <= now) e = undefined; // a served lockout starts afresh
+    if (!e) e = { failures: 0, last: now, lockedUntil: 0 };
+    table.delete(key); // re-insert: the Map's order is the eviction order
+    e.failures += 1;
+    e.last = now;
+    if (e.failures >= threshold) e.lockedUntil = now + this.settings.lockoutMs;
+    table.set(key, e);
+    if (table.size > MAX_ENTRIES) {
+      const oldest = table.keys().next();
+      if (!oldest.done) table.delete(oldest.value);
+    }
+  }
+}
+
+/** User names are compared case-insensitively and cut to a bounded length. */
+function userKey(user: string): string {
+  return user.normalize('NFC').toLowerCase().slice(0, 256);
+}
+
+/** IPv4 as is (also when IPv4-mapped), IPv6 by its /64: one host owns a whole /64. */
+export function ipKey(ip: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped) return mapped[1] as string;
+  if (!ip.includes(':')) return ip;
+  const [head = '', tail] = ip.split('::', 2);
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === undefined || tail === '' ? [] : tail.split(':');
+  const groups = tail === undefined ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => (g.replace(/^0+/, '') || '0').toLowerCase())
+    .join(':')}::/64`;
+}
