@@ -66,7 +66,8 @@ function waitReady(child: ChildProcess, timeoutMs: number): Promise<{ imap: numb
 async function start(dir: string, options: StartOptions): Promise<RunningTarget> {
   const config = {
     data_dir: join(dir, 'data'),
-    imap: { listen: ['127.0.0.1:0'], listen_tls: [], plaintext_auth: 'always' },
+    // Thousands of sessions from one address and one user (idle scenario): no connection limits.
+    imap: { listen: ['127.0.0.1:0'], listen_tls: [], plaintext_auth: 'always', limits: { max_connections_per_ip: 0, max_connections_per_user: 0 } },
     pop3: { listen: [], listen_tls: [] },
     lmtp: { listen: ['127.0.0.1:0'] },
     log: { level: 'error' },

@@ -20,6 +20,13 @@ const rules: readonly LimitRule[] = [
   { field: 'idleTimeoutAuthenticatedMs', min: 30 * 60 * 1000, why: 'RFC 9051 §5.4: at least 30 minutes' },
   { field: 'idleTimeoutUnauthenticatedMs', min: 1000, why: 'a client needs time to log in' },
   { field: 'maxAuthFailures', min: 1, why: 'a user may mistype once' },
+  { field: 'maxConnectionsPerIp', min: 0, why: '0 means no limit' },
+  { field: 'maxConnectionsPerUser', min: 0, why: '0 means no limit' },
+  { field: 'loginFailureDelayMs', min: 0, why: '0 turns the delay off' },
+  { field: 'loginFailureMaxDelayMs', min: 0, why: '0 turns the delay off' },
+  { field: 'loginLockoutUserFailures', min: 1, why: 'a user may mistype once' },
+  { field: 'loginLockoutIpFailures', min: 1, why: 'a user may mistype once' },
+  { field: 'loginLockoutMs', min: 0, why: '0 turns the lockout off' },
 ];
 
 export function snakeCase(name: string): string {

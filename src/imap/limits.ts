@@ -21,6 +21,21 @@ export interface Limits {
   readonly idleTimeoutUnauthenticatedMs: number;
   /** Failed LOGIN/AUTHENTICATE tries before the connection is closed. */
   readonly maxAuthFailures: number;
+  /** Open connections from one address (IPv6: one /64), IMAP and POP3 together; 0: no limit.
+   *  Enough for a household or small office behind one NAT address; a flood from one host is cut. */
+  readonly maxConnectionsPerIp: number;
+  /** Logged-in sessions of one user, IMAP and POP3 together; 0: no limit. A client opens a few per device. */
+  readonly maxConnectionsPerUser: number;
+  /** Wait before the attempt after a failed login (from that address or for that name); doubles per failure. */
+  readonly loginFailureDelayMs: number;
+  /** The growing wait stops here: long enough to make guessing slow, short enough for a typo. */
+  readonly loginFailureMaxDelayMs: number;
+  /** Failures against one user name (from anywhere) before it is refused for loginLockoutMs. */
+  readonly loginLockoutUserFailures: number;
+  /** Failures from one address before it is refused for loginLockoutMs (higher: NAT hides many users). */
+  readonly loginLockoutIpFailures: number;
+  /** How long a refusal lasts, and how long failures are remembered. */
+  readonly loginLockoutMs: number;
 }
 
 export const defaultLimits: Limits = {
@@ -34,4 +49,11 @@ export const defaultLimits: Limits = {
   idleTimeoutAuthenticatedMs: 30 * 60 * 1000,
   idleTimeoutUnauthenticatedMs: 60 * 1000,
   maxAuthFailures: 3,
+  maxConnectionsPerIp: 100,
+  maxConnectionsPerUser: 50,
+  loginFailureDelayMs: 250,
+  loginFailureMaxDelayMs: 8000,
+  loginLockoutUserFailures: 10,
+  loginLockoutIpFailures: 30,
+  loginLockoutMs: 15 * 60 * 1000,
 };

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'smol-toml';
 import { configFromObject } from '../../src/config/index.js';
+import { limitKeys } from '../../src/config/limits.js';
 
 const SAMPLE = fileURLToPath(new URL('../../../postkeep.sample.toml', import.meta.url));
 
@@ -25,7 +26,9 @@ test('the sample config shows every key with its default', () => {
   for (const key of ['data_dir', 'listen', 'listen_tls', 'plaintext_auth', 'cert', 'key', 'kind', 'level', 'max_line_bytes', 'max_message_bytes',
     'max_small_literal_bytes', 'max_command_bytes', 'max_nesting', 'max_pipelined', 'max_output_buffer_bytes',
     'idle_timeout_authenticated_ms', 'idle_timeout_unauthenticated_ms', 'max_auth_failures',
-    'local_domains', 'recipient_delimiter', 'plus_to_mailbox']) {
+    'max_connections_per_ip', 'max_connections_per_user', 'login_failure_delay_ms', 'login_failure_max_delay_ms',
+    'login_lockout_user_failures', 'login_lockout_ip_failures', 'login_lockout_ms',
+    'local_domains', 'recipient_delimiter', 'plus_to_mailbox', ...limitKeys]) {
     assert.ok(keys.includes(key), `sample lacks ${key}`);
   }
 });
