@@ -132,7 +132,7 @@ export function resultsMarkdown(run: RunResult): string {
       out.push(markdownTable(s, base), '');
     }
   }
-  const all = run.scenarios.flatMap((s) => rows(s)).filter((r) => r.advantage !== null);
+  const all = run.scenarios.flatMap((s) => rows(s)).filter((r) => r.advantage !== null && r.advantage > 0);
   all.sort((a, b) => (a.advantage ?? 0) - (b.advantage ?? 0));
   out.push('### Where Postkeep is furthest behind', '');
   for (const r of all.slice(0, 5)) out.push(`- ${r.scenario}: ${r.label} — ${verdict(r)}`);

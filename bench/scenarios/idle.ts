@@ -89,6 +89,9 @@ export const idle: Scenario = {
         { key: 'idle_rss_per_conn', label: 'RSS per idle connection', unit: 'KiB', better: 'lower', value: perConn(during.rssKiB, before.rssKiB), detail: { processes: during.processes, rssTotalKiB: during.rssKiB } },
         { key: 'idle_pss_per_conn', label: 'PSS per idle connection', unit: 'KiB', better: 'lower', value: perConn(during.pssKiB, before.pssKiB), detail: { pssTotalKiB: during.pssKiB } },
         { key: 'idle_pss_total', label: 'server PSS total with them', unit: 'MiB', better: 'lower', value: round(during.pssKiB / 1024, 1) },
+        // The delta above can go negative when earlier scenarios left garbage that is collected
+        // meanwhile; the whole server's PSS divided by the connections is an upper bound that cannot.
+        { key: 'idle_pss_total_per_conn', label: 'server PSS total / idle connections', unit: 'KiB', better: 'lower', value: round(during.pssKiB / Math.max(1, idling), 1) },
         { key: 'idle_notify_p50', label: `EXISTS seen after one ${method}, p50`, unit: 'ms', better: 'lower', value: round(notify.p50) },
         { key: 'idle_notify_p99', label: `EXISTS seen after one ${method}, p99`, unit: 'ms', better: 'lower', value: round(notify.p99), detail: { seen: notify.count, max: notify.max } },
       ];
