@@ -1,5 +1,6 @@
 // The command tree; main.ts runs it. Separate so that the tree can be built without running it.
 import { Command, Option } from 'commander';
+import { registerCheckCommand } from './check.js';
 import { registerDeliverCommand } from './deliver.js';
 import { registerExportCommand } from './export.js';
 import { registerImportCommand } from './import.js';
@@ -16,5 +17,6 @@ export function buildProgram(): Command {
   registerDeliverCommand(program);
   registerImportCommand(program);
   registerExportCommand(program);
+  registerCheckCommand(program);
   return program;
 }
