@@ -25,7 +25,9 @@ export function validateNewName(raw: string): string {
   if (Buffer.byteLength(name) > MAX_NAME_BYTES) bad(`longer than ${MAX_NAME_BYTES} bytes`);
   // Wildcards would make the name unlistable (RFC 9051 §5.1 SHOULD NOT); control characters unsafe.
   if (/[*%]/.test(name)) bad('"*" and "%" are not allowed');
-  if (/[\x00-\x1f\x7f]/.test(name)) bad('control characters are not allowed');
+  // RFC 6855 §3 (Net-Unicode, RFC 5198 §2): no C0/C1 controls, DEL, LINE or PARAGRAPH SEPARATOR.
+  if (/[\x00-\x1f\x7f-\x9f\u2028\u2029]/.test(name)) bad('control characters are not allowed');
+  if (name.includes('\ufffd')) bad('U+FFFD (what invalid UTF-8 decodes to) is not allowed');
   for (const part of name.split(DELIMITER)) {
     if (part.length === 0) bad('empty hierarchy level');
     if (part === '.' || part === '..') bad(`"${part}" is not allowed as a hierarchy level`);

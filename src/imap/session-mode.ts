@@ -21,7 +21,7 @@ export class SessionMode {
     return this.enabled.has('QRESYNC');
   }
 
-  /** UTF-8 names on the wire (RFC 9051 §5.1; RFC 6855 UTF8=ACCEPT would do the same). */
+  /** UTF-8 names and quoted strings on the wire (RFC 9051 §5.1; RFC 6855 §3 UTF8=ACCEPT). */
   get utf8Names(): boolean {
     return this.rev2 || this.enabled.has('UTF8=ACCEPT');
   }
@@ -34,10 +34,12 @@ export class SessionMode {
     return true;
   }
 
+  /** The client's name -> the name in Unicode NFC (RFC 9051 §5.1: a denormalized UTF-8 name is
+   *  accepted and normalized, in every command, so that SELECT finds what CREATE made). */
   decodeMailboxName(raw: string): string {
-    if (this.utf8Names) return raw;
+    if (this.utf8Names) return raw.normalize('NFC');
     try {
-      return decodeMailboxUtf7(raw); // RFC 3501 §5.1.3
+      return decodeMailboxUtf7(raw).normalize('NFC'); // RFC 3501 §5.1.3
     } catch (err) {
       throw new ImapError('BAD', null, `Mailbox name is not valid modified UTF-7: ${err instanceof Error ? err.message : String(err)}`);
     }

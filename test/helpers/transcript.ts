@@ -23,7 +23,8 @@
 // Every received line of a batch must be matched by the S lines that follow its C line.
 // In C and S lines: $USER $PASS $PLAIN (base64 of \0user\0pass) $USER64 $PASS64, ${size:FILE} (${size:A+B} sums),
 // ${repeat:N:TEXT}, ${uidvalidity:MAILBOX} (for QRESYNC). In C lines, literals: {{file:NAME}} {{text:TEXT}} (synchronizing; the `+` is
-// awaited) and {{file+:NAME}} {{text+:TEXT}} (LITERAL+); in TEXT, \r\n stands for CRLF.
+// awaited) and {{file+:NAME}} {{text+:TEXT}} (LITERAL+); a leading ~ ({{~file:NAME}}) sends a literal8 ~{n}
+// (RFC 3516, RFC 6855 §4); in TEXT, \r\n stands for CRLF.
 import { readFile } from 'node:fs/promises';
 import { ImapClient, type Part, type Response } from './imap-client.js';
 import { fixturePath } from './fixtures.js';
@@ -144,13 +145,13 @@ async function substitute(text: string, ctx: TranscriptContext): Promise<string>
 
 async function toParts(line: string): Promise<Part[]> {
   const parts: Part[] = [];
-  const re = /\{\{(file|text)(\+?):([^}]*)\}\}/g;
+  const re = /\{\{(~?)(file|text)(\+?):([^}]*)\}\}/g;
   let last = 0;
   for (const m of line.matchAll(re)) {
     parts.push(line.slice(last, m.index));
     const literal =
-      m[1] === 'file' ? await readFile(fixturePath('transcripts', m[3] ?? '')) : Buffer.from((m[3] ?? '').replace(/\\r\\n/g, '\r\n'), 'utf8');
-    parts.push({ literal, nonSync: m[2] === '+' });
+      m[2] === 'file' ? await readFile(fixturePath('transcripts', m[4] ?? '')) : Buffer.from((m[4] ?? '').replace(/\\r\\n/g, '\r\n'), 'utf8');
+    parts.push({ literal, nonSync: m[3] === '+', binary: m[1] === '~' });
     last = (m.index ?? 0) + m[0].length;
   }
   parts.push(line.slice(last));

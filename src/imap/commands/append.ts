@@ -2,12 +2,14 @@
 // the literal is announced (the reader's literal policy answers NO [TOOBIG] before the bytes come).
 import { ImapError, type CommandModule } from './types.js';
 import { accountOf, mailboxName, noSequenceNumbers, storableFlags } from './util.js';
+import { checkAppendHeaders } from './utf8-append.js';
 
 export const appendCommand: CommandModule<'APPEND'> = {
   names: ['APPEND'],
   states: ['authenticated', 'selected'],
   usesSequenceNumbers: noSequenceNumbers,
   async run(cmd, ctx) {
+    checkAppendHeaders(ctx, { bytes: cmd.message, utf8: cmd.utf8 });
     const name = mailboxName(ctx, cmd.mailbox);
     const mailbox = await ctx.store.getMailbox(accountOf(ctx).id, name);
     // RFC 9051 §6.3.12: TRYCREATE tells the client that CREATE would help.

@@ -8,6 +8,7 @@ const ENABLEABLE = new Map([
   ['IMAP4REV2', 'IMAP4rev2'],
   ['CONDSTORE', 'CONDSTORE'], // RFC 7162 §3.1
   ['QRESYNC', 'QRESYNC'], // RFC 7162 §3.2.3
+  ['UTF8=ACCEPT', 'UTF8=ACCEPT'], // RFC 6855 §3: UTF-8 quoted strings and mailbox names from now on
 ]);
 
 export const enableCommand: CommandModule<'ENABLE'> = {
@@ -15,7 +16,7 @@ export const enableCommand: CommandModule<'ENABLE'> = {
   // RFC 5161 §3.1: only in the authenticated state.
   states: ['authenticated'],
   usesSequenceNumbers: noSequenceNumbers,
-  capabilities: ['ENABLE'],
+  capabilities: ['ENABLE', 'UTF8=ACCEPT'],
   async run(cmd, ctx) {
     const turnedOn: Atom[] = [];
     for (const cap of cmd.capabilities) {

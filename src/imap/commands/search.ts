@@ -16,6 +16,11 @@ export const searchCommand: CommandModule<'SEARCH'> = {
     const view = viewOf(ctx);
     const options = cmd.returnOptions;
     const save = options?.includes('SAVE') === true;
+    // RFC 6855 §3: after ENABLE UTF8=ACCEPT a SEARCH with a charset conflicts with the UTF-8 already agreed.
+    if (cmd.charset !== null && ctx.enabled.has('UTF8=ACCEPT')) {
+      if (save) ctx.savedSearch = [];
+      throw new ImapError('BAD', null, 'No CHARSET in SEARCH after ENABLE UTF8=ACCEPT (RFC 6855 section 3)');
+    }
     if (!charsetSupported(cmd.charset)) {
       // RFC 5182 §2.1: a SEARCH with SAVE that fails with NO empties the saved result.
       if (save) ctx.savedSearch = [];

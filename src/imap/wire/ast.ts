@@ -126,6 +126,8 @@ export type Command = Tagged &
         readonly message: Buffer;
         /** sent as a ~{n} literal (RFC 3516 §4.4) */
         readonly binary: boolean;
+        /** sent as `UTF8 (~{n})`, the UTF8 append-data extension (RFC 6855 §4) */
+        readonly utf8: boolean;
       }
     | {
         readonly name: 'SEARCH';

@@ -332,7 +332,8 @@ function status(p: Parser, tag: string): Command {
   return { tag, name: 'STATUS', mailbox, items: statusItems(p) };
 }
 
-/** append = "APPEND" SP mailbox [SP flag-list] [SP date-time] SP literal (RFC 9051 §6.3.12; literal8 RFC 3516 §4.4) */
+/** append = "APPEND" SP mailbox [SP flag-list] [SP date-time] SP append-data (RFC 9051 §6.3.12; literal8 RFC 3516 §4.4);
+ *  append-data = literal / literal8 / utf8-literal; utf8-literal = "UTF8" SP "(" literal8 ")" (RFC 6855 §4) */
 function append(p: Parser, tag: string): Command {
   p.sp('after APPEND');
   const mailbox = p.mailbox();
@@ -347,9 +348,17 @@ function append(p: Parser, tag: string): Command {
     internalDate = p.dateTime('as the APPEND date-time');
     p.sp('after the date-time');
   }
+  if (p.tryKeyword('UTF8')) {
+    p.sp('after UTF8');
+    p.expectChar('(', 'after UTF8');
+    if (!p.atLiteral() || !p.literalIsBinary()) p.expected('the message as a literal8 (~{n})', 'in UTF8 (...)');
+    const message = p.literal();
+    p.expectChar(')', 'after the UTF8 message');
+    return { tag, name: 'APPEND', mailbox, flags, internalDate, message, binary: true, utf8: true };
+  }
   if (!p.atLiteral()) p.expected('the message as a literal', 'in APPEND');
   const binary = p.literalIsBinary();
-  return { tag, name: 'APPEND', mailbox, flags, internalDate, message: p.literal(), binary };
+  return { tag, name: 'APPEND', mailbox, flags, internalDate, message: p.literal(), binary, utf8: false };
 }
 
 /** search = "SEARCH" [search-return-opts] [SP "CHARSET" SP charset] 1*(SP search-key) (RFC 9051 §6.4.4, RFC 4731 §3.1) */

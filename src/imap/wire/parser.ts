@@ -167,11 +167,16 @@ export class Parser {
   quoted(context?: string): string {
     this.expectChar('"', context);
     const t = this.text;
+    // RFC 6855 §3: 8-bit octets in a quoted string that are not UTF-8 get BAD.
+    const badUtf8 = (this.request.parts[this.part] as { badUtf8?: true } | undefined)?.badUtf8 === true;
     let out = '';
     for (;;) {
       if (this.pos >= t.length) this.fail('Unterminated quoted string');
       const c = t.charAt(this.pos++);
-      if (c === '"') return out;
+      if (c === '"') {
+        if (badUtf8 && out.includes('\ufffd')) this.fail('Quoted string is not valid UTF-8');
+        return out;
+      }
       if (c === '\\') {
         const e = t.charAt(this.pos++);
         // RFC 9051 §9: only quoted-specials may be escaped

@@ -3,9 +3,13 @@
 // word (for the literal policy and for tagging errors) and literal markers at line ends.
 // It works lazily: bytes are only consumed while next()/nextLine() waits, so that unread input
 // stays in `bufferedBytes` and the session can pause the socket (back-pressure).
+import { isUtf8 } from 'node:buffer';
 import type { Limits } from '../limits.js';
 
-export type RequestPart = { readonly kind: 'text'; readonly text: string } | { readonly kind: 'literal'; readonly bytes: Buffer; readonly binary: boolean };
+/** badUtf8: the line held 8-bit bytes that are not UTF-8 (decoded as U+FFFD); quoted strings there are refused (RFC 6855 §3). */
+export type RequestPart =
+  | { readonly kind: 'text'; readonly text: string; readonly badUtf8?: true }
+  | { readonly kind: 'literal'; readonly bytes: Buffer; readonly binary: boolean };
 /** One whole command; text parts are the line pieces between literals ("{n}" markers removed, final CRLF stripped). */
 export interface Request {
   readonly parts: readonly RequestPart[];
@@ -226,7 +230,7 @@ export class CommandReader {
     const marker = findMarker(text);
     if (marker) text = text.slice(0, text.length - marker.length);
     if (this.parts.length === 0) this.identify(text);
-    this.parts.push({ kind: 'text', text });
+    this.parts.push(isUtf8(buf) ? { kind: 'text', text } : { kind: 'text', text, badUtf8: true });
     this.textBytes += buf.length;
     if (!marker) {
       this.finishCommand();

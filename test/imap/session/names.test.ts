@@ -35,7 +35,7 @@ test('names to create: canonical INBOX, trailing delimiter dropped, unsafe names
   assert.equal(canonicalName('inbox/Sub'), 'INBOX/Sub');
   assert.equal(canonicalName('Inboxes'), 'Inboxes');
   assert.equal(validateNewName('a/b/'), 'a/b');
-  for (const bad of ['', '/', 'a//b', 'a/../b', '.', 'x*', 'x%', 'a\u0001b', 'x'.repeat(256)]) {
+  for (const bad of ['', '/', 'a//b', 'a/../b', '.', 'x*', 'x%', 'a\u0001b', 'a\u0085b', 'a\u2028b', 'a\u2029b', 'a\ufffdb', 'x'.repeat(256)]) {
     assert.throws(() => validateNewName(bad), /Invalid mailbox name/, JSON.stringify(bad));
   }
 });

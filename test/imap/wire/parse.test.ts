@@ -149,16 +149,28 @@ test('literals as strings, APPEND with flags, date-time and ~{n}', () => {
   });
   const msg = Buffer.from('Subject: x\r\n\r\nhi\r\n');
   assert.deepEqual(parseCommand(req('A2 APPEND saved-messages (\\Seen) " 7-Feb-1994 21:52:25 -0800" ', msg, '')), {
-    tag: 'A2', name: 'APPEND', mailbox: 'saved-messages', flags: ['\\Seen'], internalDate: new Date('1994-02-08T05:52:25Z'), message: msg, binary: false,
+    tag: 'A2', name: 'APPEND', mailbox: 'saved-messages', flags: ['\\Seen'], internalDate: new Date('1994-02-08T05:52:25Z'), message: msg, binary: false, utf8: false,
   });
   assert.deepEqual(parseCommand(req('A3 APPEND INBOX ', { binary: msg }, '')), {
-    tag: 'A3', name: 'APPEND', mailbox: 'INBOX', flags: [], internalDate: null, message: msg, binary: true,
+    tag: 'A3', name: 'APPEND', mailbox: 'INBOX', flags: [], internalDate: null, message: msg, binary: true, utf8: false,
   });
+  // RFC 6855 §4: utf8-literal = "UTF8" SP "(" literal8 ")"
+  assert.deepEqual(parseCommand(req('A6 APPEND INBOX (\\Seen) UTF8 (', { binary: msg }, ')')), {
+    tag: 'A6', name: 'APPEND', mailbox: 'INBOX', flags: ['\\Seen'], internalDate: null, message: msg, binary: true, utf8: true,
+  });
+  assert.throws(() => parseCommand(req('A7 APPEND INBOX UTF8 (', msg, ')')), /literal8/);
+  assert.throws(() => parseCommand(req('A8 APPEND INBOX UTF8 (', { binary: msg }, '')), /Expected "\)" after the UTF8 message/);
   assert.deepEqual(parseCommand(req('A4 SEARCH CHARSET UTF-8 SUBJECT ', Buffer.from('Grüße', 'utf8'), ' SEEN')), {
     tag: 'A4', name: 'SEARCH', uid: false, returnOptions: null, charset: 'UTF-8',
     criteria: { kind: 'and', keys: [{ kind: 'header', field: 'Subject', value: 'Grüße' }, { kind: 'flag', flag: '\\Seen', set: true }] },
   });
   assert.deepEqual(parseCommand(req('A5 SELECT ', Buffer.from('a"b'), ' (CONDSTORE)')), { tag: 'A5', name: 'SELECT', mailbox: 'a"b', condstore: true, qresync: null });
+});
+
+test('a quoted string with 8-bit octets that are not UTF-8 gets BAD (RFC 6855 §3)', () => {
+  assert.throws(() => parseCommand({ parts: [{ kind: 'text', text: 'A1 SELECT "caf\ufffd"', badUtf8: true }] }), /not valid UTF-8/);
+  // the same line without the mark (a real U+FFFD sent as UTF-8) parses
+  assert.deepEqual(parseCommand({ parts: [{ kind: 'text', text: 'A1 DELETE "caf\ufffd"' }] }), { tag: 'A1', name: 'DELETE', mailbox: 'caf\ufffd' });
 });
 
 const invalid: Array<[string, string, string | null]> = [

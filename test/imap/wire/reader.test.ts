@@ -158,7 +158,11 @@ test('nextLine reads raw lines without literal interpretation; bufferedBytes sho
 });
 
 test('UTF-8 text split inside a character', async () => {
-  await checkSplits('A1 SELECT "Entwürfe"\r\n', [{ parts: [text('A1 SELECT "Entwürfe"')] }].map((r) => ({
-    parts: [text(Buffer.from('A1 SELECT "Entwürfe"', 'latin1').toString('utf8'))],
-  })));
+  // checkSplits sends its input as latin1: give it the UTF-8 bytes, so that splits fall inside "ü".
+  await checkSplits(Buffer.from('A1 SELECT "Entwürfe"\r\n', 'utf8').toString('latin1'), [{ parts: [text('A1 SELECT "Entwürfe"')] }]);
+});
+
+test('8-bit bytes that are not UTF-8 mark the line (RFC 6855 §3); UTF-8 does not', async () => {
+  const events = await run([Buffer.from('a1 SELECT "caf\xe9"\r\n', 'latin1'), Buffer.from('a2 SELECT "café"\r\n', 'utf8')]);
+  assert.deepEqual(events, [{ parts: [{ kind: 'text', text: 'a1 SELECT "caf\ufffd"', badUtf8: true }] }, { parts: [text('a2 SELECT "café"')] }]);
 });
