@@ -30,4 +30,11 @@ export class Concat {
   constructor(readonly items: readonly ImapData[]) {}
 }
 
-export type ImapData = null | number | string | Atom | Literal | StreamLiteral | Concat | readonly ImapData[];
+/** Response text already serialized by the caller, sent byte for byte. For bulk responses (FETCH
+ *  FLAGS of a whole mailbox): many lines built in one string instead of one value tree each. The
+ *  caller owns the framing: it may hold "\r\n* " between responses, never a partial literal. */
+export class Preformatted {
+  constructor(readonly text: string) {}
+}
+
+export type ImapData = null | number | string | Atom | Literal | StreamLiteral | Concat | Preformatted | readonly ImapData[];

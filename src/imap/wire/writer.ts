@@ -2,7 +2,11 @@
 // (DESIGN.md rule 3: a slow reader cannot make the server buffer without limit).
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
-import { Atom, Concat, Literal, StreamLiteral, type ImapData } from './data.js';
+import { Atom, Concat, Literal, Preformatted, StreamLiteral, type ImapData } from './data.js';
+
+/** Bytes gathered (corked) before they go to the socket: responses written in one turn of the
+ *  event loop leave in one write() and few TCP segments, not one segment per response. */
+const BATCH_BYTES = 64 * 1024;
 
 /** Longest string still sent quoted; longer ones go as literals (kinder to client parsers). */
 const MAX_QUOTED_BYTES = 1024;
@@ -45,6 +49,7 @@ function write(data: ImapData, utf8: boolean, out: Output): void {
     out.add(String(data));
   } else if (typeof data === 'string') writeString(data, utf8, out);
   else if (data instanceof Atom) out.add(sanitizeLine(data.value));
+  else if (data instanceof Preformatted) out.add(data.text);
   else if (data instanceof Literal) {
     // RFC 9051 §4.3 literal; RFC 3516 §4.2 literal8 "~{n}"
     out.add(`${data.binary ? '~' : ''}{${data.bytes.length}}\r\n`);
@@ -102,6 +107,8 @@ export class ResponseWriter {
   private readonly maxBuffered: number;
   // Responses are written one after the other, never interleaved, in call order.
   private tail: Promise<void> = Promise.resolve();
+  /** The output is corked until the end of this event-loop turn or BATCH_BYTES, whichever first. */
+  private corked = false;
 
   constructor(out: NodeJS.WritableStream, opts: { utf8: boolean; maxBuffered: number }) {
     this.out = out;
@@ -115,6 +122,7 @@ export class ResponseWriter {
 
   /** After STARTTLS / COMPRESS: later writes go to the new stream. */
   setOutput(out: NodeJS.WritableStream): void {
+    this.uncork();
     this.out = out;
   }
 
@@ -147,12 +155,20 @@ export class ResponseWriter {
     return this.enqueue(() => [typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes]);
   }
 
+  /** Tagged, continuation and BYE lines end a batch: they go out now (and STARTTLS or COMPRESS,
+   *  which start right after a tagged OK, find nothing held back). */
   private line(s: string): Promise<void> {
-    return this.enqueue(() => [Buffer.from(`${s}\r\n`, 'utf8')]);
+    return this.enqueue(() => [Buffer.from(`${s}\r\n`, 'utf8')], true);
   }
 
-  private enqueue(build: () => Array<Buffer | StreamLiteral>): Promise<void> {
-    const run = this.tail.then(() => this.writeItems(build()));
+  private enqueue(build: () => Array<Buffer | StreamLiteral>, flush = false): Promise<void> {
+    const run = this.tail.then(async () => {
+      try {
+        await this.writeItems(build());
+      } finally {
+        if (flush) this.uncork();
+      }
+    });
     // A failed write must not poison the responses queued after it (they fail on their own).
     this.tail = run.catch(() => undefined);
     return run;
@@ -179,11 +195,31 @@ export class ResponseWriter {
   private async writeChunk(chunk: Buffer): Promise<void> {
     const out = this.out;
     if (isClosed(out)) throw new Error('Output closed');
+    this.cork(out);
     const ok = out.write(chunk);
-    if (ok) return;
     const queued = (out as { writableLength?: number }).writableLength;
+    if (queued === undefined || queued >= BATCH_BYTES) this.uncork();
+    if (ok) return;
     if (queued !== undefined && queued <= this.maxBuffered) return;
+    this.uncork(); // drain never comes while corked
     await drain(out);
+  }
+
+  private cork(out: NodeJS.WritableStream): void {
+    if (this.corked) return;
+    const w = out as { cork?: () => void };
+    if (typeof w.cork !== 'function') return;
+    w.cork();
+    this.corked = true;
+    // After the rest of this turn (the tagged line usually follows the untagged ones in it).
+    setImmediate(() => this.uncork());
+  }
+
+  private uncork(): void {
+    if (!this.corked) return;
+    this.corked = false;
+    const w = this.out as { uncork?: () => void; destroyed?: boolean };
+    if (w.destroyed !== true) w.uncork?.();
   }
 
   /** Streams a literal's bytes with back-pressure; exactly `size` bytes go out whatever the source does. */
