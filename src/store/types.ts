@@ -187,6 +187,10 @@ export interface Store {
   // --- messages ---
   /** Durable before it resolves: bytes fsynced (file and directory), then the metadata committed. */
   appendMessage(mailboxId: number, input: AppendInput): Promise<AppendResult>;
+  /** MULTIAPPEND (RFC 3502): every message or none. Durable like appendMessage (all bytes fsynced, then
+   *  one commit); UIDs ascend in input order. When any input has enforceQuota, the quota is checked for
+   *  the whole batch (OVERQUOTA refuses them all). An empty list adds nothing. */
+  appendMessages(mailboxId: number, inputs: readonly AppendInput[]): Promise<AppendResult[]>;
   /** Every message, ascending by UID. */
   listMessages(mailboxId: number): Promise<MessageMeta[]>;
   changesSince(mailboxId: number, modseq: number): Promise<MailboxChanges>;

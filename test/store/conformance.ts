@@ -8,6 +8,7 @@ import { messageConformance } from './conformance-messages.js';
 import { mutationConformance } from './conformance-mutations.js';
 import { quotaConformance } from './conformance-quota.js';
 import { metadataConformance } from './conformance-metadata.js';
+import { appendBatchConformance } from './conformance-append-batch.js';
 
 export type OpenStore = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
 
@@ -18,5 +19,6 @@ export function storeConformanceSuite(name: string, open: OpenStore): void {
     mutationConformance(open);
     quotaConformance(open);
     metadataConformance(open);
+    appendBatchConformance(open);
   });
 }

@@ -13,7 +13,7 @@ type Analysis = { readonly summary: MessageSummary; readonly bodyText: string };
 
 /** Adds a reference to the blob of these bytes, creating it (bytes, summary, body text) when new;
  *  returns its summary. Inside the append transaction. */
-async function referenceBlob(ctx: PgContext, tx: Tx, blobId: string, bytes: Buffer, analysis: Analysis | null): Promise<MessageSummary> {
+export async function referenceBlob(ctx: PgContext, tx: Tx, blobId: string, bytes: Buffer, analysis: Analysis | null): Promise<MessageSummary> {
   if (analysis === null) {
     const known = (await tx.query<{ summary: MessageSummary }>('UPDATE blobs SET refcount = refcount + 1 WHERE id = $1 RETURNING summary', [blobId])).rows[0];
     if (known) return known.summary;

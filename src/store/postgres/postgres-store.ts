@@ -26,6 +26,7 @@ import type {
   StoreFlagsResult,
 } from '../types.js';
 import * as accounts from './accounts.js';
+import { appendMessages } from './append-batch.js';
 import { PG_TYPES, PgContext } from './context.js';
 import { NotificationListener } from './listener.js';
 import * as mailboxes from './mailboxes.js';
@@ -157,6 +158,9 @@ export class PostgresStore implements Store {
   // --- messages ---
   appendMessage(mailboxId: number, input: AppendInput): Promise<AppendResult> {
     return messages.appendMessage(this.ctx, mailboxId, input);
+  }
+  appendMessages(mailboxId: number, inputs: readonly AppendInput[]): Promise<AppendResult[]> {
+    return appendMessages(this.ctx, mailboxId, inputs);
   }
   listMessages(mailboxId: number): Promise<MessageMeta[]> {
     return messages.listMessages(this.ctx, mailboxId);

@@ -36,6 +36,7 @@ import { migrate } from './migrations.js';
 import * as mutations from './mutations.js';
 import * as quotas from './quotas.js';
 import * as metadata from './metadata.js';
+import { appendMessages } from './append-batch.js';
 
 export interface SqliteStoreOptions {
   /** Directory for postkeep.sqlite and blobs/. Created when missing. */
@@ -151,6 +152,9 @@ export class SqliteStore implements Store {
   // --- messages ---
   appendMessage(mailboxId: number, input: AppendInput): Promise<AppendResult> {
     return messages.appendMessage(this.ctx, mailboxId, input);
+  }
+  appendMessages(mailboxId: number, inputs: readonly AppendInput[]): Promise<AppendResult[]> {
+    return appendMessages(this.ctx, mailboxId, inputs);
   }
   async listMessages(mailboxId: number): Promise<MessageMeta[]> {
     return messages.listMessages(this.ctx, mailboxId);
