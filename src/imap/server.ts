@@ -4,6 +4,8 @@ import type { Socket } from 'node:net';
 import { TLSSocket, type SecureContext } from 'node:tls';
 import type { Logger } from 'pino';
 import type { Store } from '../store/types.js';
+import type { ConnectionLimiter } from '../auth/connection-limits.js';
+import type { LoginThrottle } from '../auth/throttle.js';
 import type { Limits } from './limits.js';
 import { Session } from './session.js';
 
@@ -13,6 +15,10 @@ export interface ImapServiceOptions {
   logger: Logger;
   secureContext: () => SecureContext;
   plaintextAuth: 'always' | 'loopback' | 'never';
+  /** Brute-force brake shared with POP3; absent: none. */
+  throttle?: LoginThrottle;
+  /** Connections per address and per user, shared with POP3; absent: no limit. */
+  connections?: ConnectionLimiter;
 }
 
 export class ImapService {
@@ -31,10 +37,21 @@ export class ImapService {
       // A raw socket from a plain listener that should speak TLS from the first byte.
       conn = new TLSSocket(socket, { isServer: true, secureContext: this.options.secureContext() });
     }
+    const limiter = this.options.connections;
+    const slot = limiter ? limiter.openIp(socket.remoteAddress ?? '?') : () => undefined;
+    if (!slot) {
+      this.options.logger.warn({ peer: socket.remoteAddress, max: limiter?.maxPerIp }, 'IMAP connection refused: too many from this address');
+      conn.on('error', () => undefined);
+      conn.end(`* BYE [LIMIT] Too many connections from your address (at most ${limiter?.maxPerIp}); close some and try again\r\n`);
+      return;
+    }
     conn.on('error', (err) => this.options.logger.debug({ err }, 'IMAP connection error'));
     const session = new Session(conn, this.options, { secure: opts.implicitTls });
     this.sessions.add(session);
-    void session.closed.then(() => this.sessions.delete(session));
+    void session.closed.then(() => {
+      this.sessions.delete(session);
+      slot();
+    });
     session.start();
   }
 

@@ -1,6 +1,7 @@
 // The CommandContext a command module sees (src/imap/commands/types.ts), built over the session that
 // runs it. Kept apart from session.ts so that the connection state machine stays one idea.
 import type { Logger } from 'pino';
+import type { LoginGuard } from '../auth/login-guard.js';
 import type { Store } from '../store/types.js';
 import type { Limits } from './limits.js';
 import type { ImapData } from './wire/data.js';
@@ -24,6 +25,7 @@ export interface ContextHost {
   enable(capability: string): boolean;
   capabilities(): string[];
   authFailed(): void;
+  readonly loginGuard: LoginGuard;
   afterTagged(action: () => Promise<void> | void): void;
   upgradeToTls(): Promise<void>;
   readonly compressed: boolean;
@@ -71,6 +73,7 @@ export function commandContext(host: ContextHost): CommandContext {
     enable: (cap) => host.enable(cap),
     capabilities: () => host.capabilities(),
     authFailed: () => host.authFailed(),
+    loginGuard: host.loginGuard,
     afterTagged: (action) => host.afterTagged(action),
     upgradeToTls: () => host.upgradeToTls(),
     get compressed() {

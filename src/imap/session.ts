@@ -6,6 +6,9 @@ import type { Readable } from 'node:stream';
 import { TLSSocket, type SecureContext } from 'node:tls';
 import type { Logger } from 'pino';
 import type { Store } from '../store/types.js';
+import type { ConnectionLimiter } from '../auth/connection-limits.js';
+import { LoginGuard } from '../auth/login-guard.js';
+import type { LoginThrottle } from '../auth/throttle.js';
 import type { Limits } from './limits.js';
 import type { Command } from './wire/ast.js';
 import { CommandReader, defaultLiteralPolicy, type LiteralDecision, type LiteralInfo, type Request, type ReaderError } from './wire/reader.js';
@@ -27,6 +30,10 @@ export interface SessionDeps {
   readonly logger: Logger;
   readonly secureContext: () => SecureContext;
   readonly plaintextAuth: 'always' | 'loopback' | 'never';
+  /** Shared by every connection (and POP3); absent: no brute-force brake (unit tests). */
+  readonly throttle?: LoginThrottle;
+  /** Per-address and per-user connection counts, shared with POP3. */
+  readonly connections?: ConnectionLimiter;
 }
 
 const STATE_TEXT: Record<StateKind, string> = {
@@ -46,6 +53,7 @@ export class Session {
   private secure: boolean;
   private readonly loopback: boolean;
   private authFailures = 0;
+  private readonly loginGuard: LoginGuard;
   private idling = false;
   /** A command is running (and not just waiting for the client, as IDLE does). */
   private busy = false;
@@ -77,6 +85,13 @@ export class Session {
     this.loopback = isLoopback(socket.remoteAddress);
     this.log = deps.logger.child({ peer: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}` });
     this.literalPolicy = defaultLiteralPolicy(deps.limits);
+    this.loginGuard = new LoginGuard({
+      throttle: deps.throttle ?? null,
+      connections: deps.connections ?? null,
+      peer: socket.remoteAddress ?? '?',
+      protocol: 'imap',
+      logger: deps.logger,
+    });
     this.highWater = deps.limits.maxLineBytes + 64 * 1024;
     this.writer = new ResponseWriter(socket, { utf8: false, maxBuffered: deps.limits.maxOutputBufferBytes });
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
@@ -315,6 +330,7 @@ export class Session {
       authFailed: () => {
         this.authFailures++;
       },
+      loginGuard: this.loginGuard,
       afterTagged: (action) => {
         this.afterTagged.push(action);
       },
@@ -334,6 +350,7 @@ export class Session {
         this.writer.setUtf8(false);
         this.savedSearch = null;
         this.authFailures = 0;
+        this.loginGuard.releaseUser();
         this.setState({ kind: 'notAuthenticated' });
         this.applyTimeout();
       },
@@ -413,6 +430,7 @@ export class Session {
   private cleanup(): void {
     this.closing = true;
     this.unsubscribe();
+    this.loginGuard.releaseUser();
     this.reader.end();
     this.resolveClosed();
   }

@@ -2,6 +2,7 @@
 // LOGIN, STLS (RFC 2595 §4). Failures carry [AUTH] (RFC 3206 §4, AUTH-RESP-CODE); an unknown user
 // costs the same time as a wrong password and gets the same answer (no user enumeration).
 import { decoyHash, verifyPassword } from '../auth/password.js';
+import { lockedText } from '../auth/login-guard.js';
 import type { Account } from '../store/types.js';
 import { SASL_MECHANISMS } from './capabilities.js';
 import { Maildrop } from './maildrop.js';
@@ -27,9 +28,19 @@ function failed(ctx: Pop3Context): never {
 
 /** Checks the password, opens the maildrop and enters TRANSACTION (RFC 1939 §4). */
 async function logIn(ctx: Pop3Context, user: string, password: string, authzid = ''): Promise<void> {
-  const account = await checkCredentials(ctx, user, password);
-  // RFC 4616 §2: acting as another user is not supported.
-  if (!account || (authzid !== '' && authzid !== user)) failed(ctx);
+  const outcome = await ctx.loginGuard.attempt(user, async () => {
+    const found = await checkCredentials(ctx, user, password);
+    // RFC 4616 §2: acting as another user is not supported.
+    return found && (authzid === '' || authzid === user) ? found : null;
+  });
+  if (outcome.kind === 'failed') failed(ctx);
+  if (outcome.kind === 'locked') {
+    ctx.authFailed();
+    throw new Pop3Error('AUTH', lockedText(outcome.retryAfterMs));
+  }
+  // RFC 2449 §8.1.1 IN-USE: the maildrop cannot be opened now.
+  if (outcome.kind === 'limit') throw new Pop3Error('IN-USE', `Too many open sessions for this user (at most ${outcome.max}); close some and try again`);
+  const account = outcome.account;
   let drop: Maildrop;
   try {
     drop = await Maildrop.open(ctx.store, account.id);

@@ -21,10 +21,22 @@ export class Pop3Service {
     if (opts.implicitTls && !(socket instanceof TLSSocket)) {
       conn = new TLSSocket(socket, { isServer: true, secureContext: this.options.secureContext() });
     }
+    const limiter = this.options.connections;
+    const slot = limiter ? limiter.openIp(socket.remoteAddress ?? '?') : () => undefined;
+    if (!slot) {
+      this.options.logger.warn({ peer: socket.remoteAddress, max: limiter?.maxPerIp }, 'POP3 connection refused: too many from this address');
+      conn.on('error', () => undefined);
+      // RFC 3206 §4: SYS/TEMP, a temporary problem; the client may try again later.
+      conn.end(`-ERR [SYS/TEMP] Too many connections from your address (at most ${limiter?.maxPerIp}); close some and try again\r\n`);
+      return;
+    }
     conn.on('error', (err) => this.options.logger.debug({ err }, 'POP3 connection error'));
     const session = new Pop3Session(conn, this.options, { secure: opts.implicitTls });
     this.sessions.add(session);
-    void session.closed.then(() => this.sessions.delete(session));
+    void session.closed.then(() => {
+      this.sessions.delete(session);
+      slot();
+    });
     session.start();
   }
 

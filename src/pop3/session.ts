@@ -8,6 +8,9 @@ import type { Limits } from '../imap/limits.js';
 import { isLoopback } from '../imap/peer.js';
 import type { PlaintextAuth } from '../config/types.js';
 import type { Store } from '../store/types.js';
+import type { ConnectionLimiter } from '../auth/connection-limits.js';
+import { LoginGuard } from '../auth/login-guard.js';
+import type { LoginThrottle } from '../auth/throttle.js';
 import { capabilityLines } from './capabilities.js';
 import { commands } from './commands.js';
 import { LineReader } from './line-reader.js';
@@ -21,6 +24,10 @@ export interface Pop3SessionDeps {
   readonly logger: Logger;
   readonly secureContext: () => SecureContext;
   readonly plaintextAuth: PlaintextAuth;
+  /** Shared with IMAP; absent: no brute-force brake. */
+  readonly throttle?: LoginThrottle;
+  /** Per-address and per-user connection counts, shared with IMAP. */
+  readonly connections?: ConnectionLimiter;
 }
 
 // Invalid lines in a row (unknown command, too long, empty) before we give up on the peer: it is
@@ -38,6 +45,7 @@ export class Pop3Session {
   private secure: boolean;
   private readonly loopback: boolean;
   private authFailures = 0;
+  private readonly loginGuard: LoginGuard;
   private badCommands = 0;
   /** A command is running (not waiting for the client): autologout waits. */
   private busy = false;
@@ -64,6 +72,13 @@ export class Pop3Session {
     this.loopback = isLoopback(socket.remoteAddress);
     this.log = deps.logger.child({ protocol: 'pop3', peer: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}` });
     this.highWater = deps.limits.maxLineBytes + 64 * 1024;
+    this.loginGuard = new LoginGuard({
+      throttle: deps.throttle ?? null,
+      connections: deps.connections ?? null,
+      peer: socket.remoteAddress ?? '?',
+      protocol: 'pop3',
+      logger: deps.logger,
+    });
     this.writer = new Pop3Writer(socket, deps.limits.maxOutputBufferBytes);
     this.socketClosed = new Promise((resolve) => socket.once('close', () => resolve()));
     this.loopDone = new Promise((resolve) => (this.resolveLoop = resolve));
@@ -216,6 +231,7 @@ export class Pop3Session {
         }
       },
       authFailed: () => ++this.authFailures >= this.deps.limits.maxAuthFailures,
+      loginGuard: this.loginGuard,
       startTls: () => this.startTls(),
       refresh: () => this.refresh(),
       closeAfterReply: () => {
@@ -290,6 +306,7 @@ export class Pop3Session {
   private cleanup(): void {
     this.closing = true;
     this.unsubscribe();
+    this.loginGuard.releaseUser();
     this.reader.end();
   }
 }

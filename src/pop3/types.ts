@@ -1,4 +1,5 @@
 // What POP3 command handlers see of their session (RFC 1939 §3 states), and how they fail.
+import type { LoginGuard } from '../auth/login-guard.js';
 import type { Logger } from 'pino';
 import type { Account, Store } from '../store/types.js';
 import type { Maildrop } from './maildrop.js';
@@ -45,6 +46,8 @@ export interface Pop3Context {
   readLine(): Promise<string | null>;
   /** Counts a failed authentication; true when this was the last one allowed (the session closes). */
   authFailed(): boolean;
+  /** Brute-force throttle and per-user connection limit around a password check (src/auth/login-guard.ts). */
+  readonly loginGuard: LoginGuard;
   /** After the +OK of STLS: TLS on the same socket, plaintext read ahead dropped (RFC 2595 §4). */
   startTls(): void;
   /** Learns what other sessions expunged from the maildrop since the last look. */

@@ -3,6 +3,8 @@ import { mkdir } from 'node:fs/promises';
 import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import type { Logger } from 'pino';
+import { ConnectionLimiter } from '../auth/connection-limits.js';
+import { LoginThrottle } from '../auth/throttle.js';
 import { parseListenAddress } from '../config/listen.js';
 import type { Config } from '../config/types.js';
 import { ImapService } from '../imap/server.js';
@@ -90,8 +92,20 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     } else {
       logger.info({ cert: certificate.certPath, key: certificate.keyPath }, 'TLS certificate loaded');
     }
+    // One brute-force brake and one connection count for IMAP and POP3 together (docs/security.md).
+    const l = config.imap.limits;
+    const throttle = new LoginThrottle({
+      baseDelayMs: l.loginFailureDelayMs,
+      maxDelayMs: l.loginFailureMaxDelayMs,
+      lockoutUserFailures: l.loginLockoutUserFailures,
+      lockoutIpFailures: l.loginLockoutIpFailures,
+      lockoutMs: l.loginLockoutMs,
+    });
+    const connections = new ConnectionLimiter(l.maxConnectionsPerIp, l.maxConnectionsPerUser);
     imap = new ImapService({
       store,
+      throttle,
+      connections,
       limits: config.imap.limits,
       logger,
       secureContext: () => tls.current(),
@@ -99,6 +113,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     });
     pop3 = new Pop3Service({
       store,
+      throttle,
+      connections,
       limits: config.imap.limits,
       logger,
       secureContext: () => tls.current(),

@@ -1,6 +1,7 @@
 // Authentication (RFC 9051 §6.2): STARTTLS, LOGIN, AUTHENTICATE with PLAIN (RFC 4616) and LOGIN
 // (draft-murchison-sasl-login), initial responses per SASL-IR (RFC 4959).
 import { decoyHash, verifyPassword } from '../../auth/password.js';
+import { lockedText } from '../../auth/login-guard.js';
 import type { Account } from '../../store/types.js';
 import { ImapError, type CommandContext, type CommandModule, type CommandResult } from './types.js';
 import { noSequenceNumbers } from './util.js';
@@ -34,12 +35,21 @@ async function checkCredentials(ctx: CommandContext, user: string, password: str
 }
 
 async function logIn(ctx: CommandContext, user: string, password: string, authzid = ''): Promise<CommandResult> {
-  const account = await checkCredentials(ctx, user, password);
-  // RFC 4616 §2: an authorization identity other than the user's own is not supported.
-  if (!account || (authzid !== '' && authzid !== user)) {
+  const outcome = await ctx.loginGuard.attempt(user, async () => {
+    const found = await checkCredentials(ctx, user, password);
+    // RFC 4616 §2: an authorization identity other than the user's own is not supported.
+    return found && (authzid === '' || authzid === user) ? found : null;
+  });
+  // The same answer for an unknown user and a wrong password (no enumeration).
+  if (outcome.kind === 'failed' || outcome.kind === 'locked') {
     ctx.authFailed();
+    if (outcome.kind === 'locked') throw new ImapError('NO', 'UNAVAILABLE', lockedText(outcome.retryAfterMs));
     throw new ImapError('NO', 'AUTHENTICATIONFAILED', 'Invalid credentials');
   }
+  if (outcome.kind === 'limit') {
+    throw new ImapError('NO', 'LIMIT', `Too many open sessions for this user (at most ${outcome.max}); close some and try again`);
+  }
+  const account = outcome.account;
   ctx.setState({ kind: 'authenticated', account });
   ctx.logger.info({ user: account.login }, 'login');
   // RFC 9051 §6.2.3: a CAPABILITY code in the OK spares the client a round trip.

@@ -7,6 +7,7 @@ import type { Account, Store } from '../../store/types.js';
 import type { SelectedView } from '../selected.js';
 import type { Limits } from '../limits.js';
 import type { Logger } from 'pino';
+import type { LoginGuard } from '../../auth/login-guard.js';
 
 export type StateKind = 'notAuthenticated' | 'authenticated' | 'selected' | 'logout';
 
@@ -64,6 +65,8 @@ export interface CommandContext {
   readonly plaintextAuthAllowed: boolean;
   /** Counts a failed LOGIN/AUTHENTICATE; the session closes the connection after limits.maxAuthFailures. */
   authFailed(): void;
+  /** Brute-force throttle and per-user connection limit around a password check (src/auth/login-guard.ts). */
+  readonly loginGuard: LoginGuard;
   /** STARTTLS can be offered (plain connection and a certificate). */
   readonly starttlsAvailable: boolean;
   /** Wraps the socket in TLS (RFC 9051 §6.2.1); called after the tagged OK via afterTagged. */
