@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { analyzeMessage } from '../mime/analyze.js';
-import { openSqliteStore } from '../store/sqlite/index.js';
+import { openStore } from '../store/open.js';
 import type { Store } from '../store/types.js';
 
 export function configOf(command: Command): Config {
@@ -12,10 +12,11 @@ export function configOf(command: Command): Config {
   return loadConfig(config ?? null);
 }
 
-/** Opens the store beside a running server (SQLite WAL lets both work), runs `work`, closes it. */
+/** Opens the configured store beside a running server (SQLite WAL, or PostgreSQL, lets both work),
+ *  runs `work`, closes it. No LISTEN: a one-shot command only announces its own changes (NOTIFY). */
 export async function withStore<T>(config: Config, work: (store: Store) => Promise<T>): Promise<T> {
-  await mkdir(config.dataDir, { recursive: true, mode: 0o700 }); // it holds everyone's mail
-  const store = await openSqliteStore({ dataDir: config.dataDir, analyze: analyzeMessage });
+  if (config.store.kind === 'sqlite') await mkdir(config.dataDir, { recursive: true, mode: 0o700 }); // it holds everyone's mail
+  const store = await openStore(config, { analyze: analyzeMessage, listen: false });
   try {
     return await work(store);
   } finally {

@@ -4,6 +4,7 @@ import { registerCheckCommand } from './check.js';
 import { registerDeliverCommand } from './deliver.js';
 import { registerExportCommand } from './export.js';
 import { registerImportCommand } from './import.js';
+import { registerMigrateCommand } from './migrate.js';
 import { registerServeCommand } from './serve.js';
 import { registerUserCommands } from './user.js';
 
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerDeliverCommand(program);
   registerImportCommand(program);
   registerExportCommand(program);
+  registerMigrateCommand(program);
   registerCheckCommand(program);
   return program;
 }

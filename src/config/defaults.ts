@@ -4,6 +4,9 @@ import { defaultLmtp } from './lmtp.js';
 import type { Config } from './types.js';
 
 export const DEFAULT_DATA_DIR = './data';
+/** PostgreSQL connections per node: enough for the concurrent transactions of a few thousand
+ *  sessions (each holds a connection only for one query or transaction). */
+export const DEFAULT_POOL_SIZE = 10;
 
 export function defaultConfig(dataDir: string): Config {
   return {
@@ -21,7 +24,7 @@ export function defaultConfig(dataDir: string): Config {
     },
     lmtp: defaultLmtp(defaultLimits.maxMessageBytes),
     tls: { cert: null, key: null },
-    store: { kind: 'sqlite', url: null },
+    store: { kind: 'sqlite', url: null, poolSize: DEFAULT_POOL_SIZE },
     log: { level: 'info' },
   };
 }

@@ -1,6 +1,7 @@
 // Parsed TOML (or any plain object, in tests) -> a validated Config with defaults filled in.
 import { isAbsolute, resolve } from 'node:path';
 import { defaultConfig, DEFAULT_DATA_DIR } from './defaults.js';
+import { readStore } from './store.js';
 import { readLimits } from './limits.js';
 import { parseListenAddress } from './listen.js';
 import { readLmtp } from './lmtp.js';
@@ -49,9 +50,7 @@ export function configFromObject(obj: unknown, source?: string, options: FromObj
     tls.fail('tls', `cert and key must be set together (${cert === null ? 'key' : 'cert'} is set, ${cert === null ? 'cert' : 'key'} is not)`);
   }
 
-  const store = top.table_('store');
-  store.checkKeys(['kind']);
-  const kind = store.oneOf('kind', ['sqlite'] as const, 'sqlite');
+  const store = readStore(top.table_('store'), defaults.store.poolSize);
 
   const log = top.table_('log');
   log.checkKeys(['level']);
@@ -73,7 +72,7 @@ export function configFromObject(obj: unknown, source?: string, options: FromObj
     },
     lmtp: readLmtp(top.table_('lmtp'), limits.maxMessageBytes),
     tls: { cert: cert === null ? null : path(cert), key: key === null ? null : path(key) },
-    store: { kind, url: null },
+    store,
     log: { level: log.oneOf('level', logLevels, defaults.log.level) },
   };
 }

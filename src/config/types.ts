@@ -5,6 +5,9 @@ import type { LmtpConfig } from './lmtp.js';
 export type PlaintextAuth = 'always' | 'loopback' | 'never';
 export const plaintextAuthValues: readonly PlaintextAuth[] = ['always', 'loopback', 'never'];
 
+export type StoreKind = 'sqlite' | 'postgres';
+export const storeKinds: readonly StoreKind[] = ['sqlite', 'postgres'];
+
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 export const logLevels: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
 
@@ -37,8 +40,12 @@ export interface Config {
     readonly key: string | null;
   };
   readonly store: {
-    readonly kind: 'sqlite';
+    /** "sqlite": embedded, in dataDir. "postgres": one PostgreSQL database shared by every node. */
+    readonly kind: StoreKind;
+    /** postgres://... for kind "postgres" (set exactly then), null for "sqlite". */
     readonly url: string | null;
+    /** PostgreSQL connections per node (plus one for LISTEN); unused by "sqlite". */
+    readonly poolSize: number;
   };
   readonly log: {
     readonly level: LogLevel;

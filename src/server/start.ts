@@ -11,7 +11,7 @@ import { ImapService } from '../imap/server.js';
 import { LmtpService } from '../lmtp/server.js';
 import { analyzeMessage } from '../mime/analyze.js';
 import { Pop3Service } from '../pop3/server.js';
-import { openSqliteStore } from '../store/sqlite/index.js';
+import { openStore } from '../store/open.js';
 import type { Store } from '../store/types.js';
 import { createTlsContextHolder, TLS_MIN_VERSION, type TlsContextHolder } from '../tls/index.js';
 import { closeListener, formatAddress, listenOn } from './listen.js';
@@ -30,13 +30,6 @@ export interface RunningServer {
 
 export interface StartOptions {
   readonly logger?: Logger;
-}
-
-function openStore(config: Config): Promise<Store> {
-  switch (config.store.kind) {
-    case 'sqlite':
-      return openSqliteStore({ dataDir: config.dataDir, analyze: analyzeMessage });
-  }
 }
 
 interface Service {
@@ -61,7 +54,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const logger = options.logger ?? createLogger(config.log.level);
   // 0700: the directory holds everyone's mail.
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  const store = await openStore(config);
+  const store = await openStore(config, {
+    analyze: analyzeMessage,
+    // PostgreSQL: IDLE sessions miss other nodes' changes until the LISTEN connection is back.
+    onProblem: (err, retryInMs) => logger.warn({ err: err.message, retryInMs }, 'store: lost the LISTEN connection to PostgreSQL, reconnecting'),
+  });
   const listeners: Server[] = [];
   let imap: ImapService | undefined;
   let pop3: Pop3Service | undefined;

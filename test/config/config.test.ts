@@ -21,7 +21,7 @@ test('an empty object gives the defaults', () => {
   assert.equal(config.imap.plaintextAuth, 'loopback');
   assert.deepEqual(config.imap.limits, defaultLimits);
   assert.deepEqual(config.tls, { cert: null, key: null });
-  assert.deepEqual(config.store, { kind: 'sqlite', url: null });
+  assert.deepEqual(config.store, { kind: 'sqlite', url: null, poolSize: 10 });
   assert.equal(config.log.level, 'info');
   assert.deepEqual(loadConfig(null), config);
 });
@@ -46,7 +46,8 @@ test('unknown keys are named with the allowed ones', () => {
       'login_lockout_ip_failures, login_lockout_ms',
   );
   fails({ tls: { certificate: 'a' } }, 'Unknown key tls.certificate; allowed: cert, key');
-  fails({ store: { url: 'x' } }, 'Unknown key store.url; allowed: kind');
+  fails({ store: { url: 'x' } }, 'store.url: is only for kind = "postgres" (the sqlite store lives in data_dir)');
+  fails({ store: { bogus: 1 } }, 'Unknown key store.bogus; allowed: kind, url, pool_size');
   fails({ log: { lvl: 'x' } }, 'Unknown key log.lvl; allowed: level');
   fails({ log: { data_dir: 'x' } }, 'Unknown key log.data_dir; allowed: level (top-level keys such as data_dir go before the first [table])');
 });
@@ -68,7 +69,16 @@ test('bad values are named with what is allowed', () => {
   fails({ data_dir: 5 }, 'data_dir: expected a non-empty string, got 5');
   fails({ tls: { cert: 'a.pem' } }, 'tls: cert and key must be set together (cert is set, key is not)');
   fails({ tls: { key: 'a.pem' } }, 'tls: cert and key must be set together (key is set, cert is not)');
-  fails({ store: { kind: 'postgres' } }, 'store.kind: "postgres" is not one of "sqlite"');
+  fails({ store: { kind: 'mysql' } }, 'store.kind: "mysql" is not one of "sqlite", "postgres"');
+  fails({ store: { kind: 'postgres' } }, 'store.url: is required with kind = "postgres" (e.g. "postgres://postkeep:secret@db.example.org/postkeep")');
+  fails({ store: { kind: 'postgres', url: 'mysql://x' } }, 'store.url: "mysql://x" is not a postgres:// or postgresql:// URL');
+  fails({ store: { kind: 'postgres', url: 'postgres://h/db', pool_size: 0 } }, 'store.pool_size: 0 is below the minimum 1 (at least one connection)');
+  fails({ store: { kind: 'postgres', url: 'postgres://h/db', pool_size: 501 } }, 'store.pool_size: 501 is above the maximum 500 (PostgreSQL runs one process per connection)');
+  assert.deepEqual(configFromObject({ store: { kind: 'postgres', url: 'postgresql://u:p@db/mail', pool_size: 20 } }).store, {
+    kind: 'postgres',
+    url: 'postgresql://u:p@db/mail',
+    poolSize: 20,
+  });
   fails({ log: { level: 'loud' } }, 'log.level: "loud" is not one of "fatal", "error", "warn", "info", "debug", "trace"');
   fails({ imap: { limits: { max_nesting: 1.5 } } }, 'imap.limits.max_nesting: expected a whole number, got 1.5');
   fails(

@@ -20,10 +20,12 @@ test('the sample config shows every key with its default', () => {
   // [tls] shows example paths, not defaults (the default is "no files: self-signed").
   assert.deepEqual(Object.keys(parsed['tls'] as object), ['cert', 'key']);
   delete parsed['tls'];
+  // [store] url is an example too (required only with kind = "postgres").
+  delete (parsed['store'] as Record<string, unknown>)['url'];
   assert.deepEqual(configFromObject(parsed, 'sample', { baseDir: '/x' }), configFromObject({}, undefined, { baseDir: '/x' }));
 
   const keys = [...text.matchAll(/^# ([a-z_]+) = /gm)].map((m) => m[1]);
-  for (const key of ['data_dir', 'listen', 'listen_tls', 'plaintext_auth', 'cert', 'key', 'kind', 'level', 'max_line_bytes', 'max_message_bytes',
+  for (const key of ['data_dir', 'listen', 'listen_tls', 'plaintext_auth', 'cert', 'key', 'kind', 'level', 'url', 'pool_size', 'max_line_bytes', 'max_message_bytes',
     'max_small_literal_bytes', 'max_command_bytes', 'max_nesting', 'max_pipelined', 'max_output_buffer_bytes',
     'idle_timeout_authenticated_ms', 'idle_timeout_unauthenticated_ms', 'max_auth_failures',
     'max_connections_per_ip', 'max_connections_per_user', 'login_failure_delay_ms', 'login_failure_max_delay_ms',
