@@ -3,14 +3,15 @@
 import type { MessageSummary } from '../../mime/types.js';
 import type { MessageMeta } from '../../store/types.js';
 import { buildFetchData, fetchNeedsSummary, fetchSetsSeen } from '../fetch/index.js';
+import { FetchBatch, fetchIsMetaOnly, fetchIsSmall, formatMetaFetch, metaItems } from '../fetch/bulk.js';
 import type { FetchAtt } from '../wire/ast.js';
-import { Atom } from '../wire/data.js';
 import { ImapError, type CommandContext, type CommandModule } from './types.js';
 import { condstoreOn, enableCondstore, viewOf } from './util.js';
 import { sendVanishedEarlier } from './qresync.js';
 import type { SequenceSet } from '../wire/ast.js';
 
-const BATCH = 100;
+/** Messages per summary query (one SQL statement each) and per \Seen update. */
+const BATCH = 500;
 /** Sections above this many bytes are streamed from the blob store rather than read into memory. */
 const STREAM_THRESHOLD = 256 * 1024;
 
@@ -43,51 +44,70 @@ export const fetchCommand: CommandModule<'FETCH'> = {
     const extra: FetchAtt[] = [{ kind: 'FLAGS' }, ...(condstoreOn(ctx) ? [{ kind: 'UID' } as const, { kind: 'MODSEQ' } as const] : [])];
     const withFlags: FetchAtt[] = [...items, ...extra.filter((e) => !items.some((a) => a.kind === e.kind))];
 
-    for (let i = 0; i < uids.length; i += BATCH) {
-      const batch = uids.slice(i, i + BATCH);
-      const changedFlags = new Set<number>();
-      if (setsSeen) {
-        // RFC 9051 §6.4.5: a non-PEEK body fetch sets \Seen; the changed FLAGS go with the response.
-        const unseen = batch.filter((u) => !view.meta(u)?.flags.includes('\\Seen'));
-        if (unseen.length > 0) {
-          const result = await ctx.store.storeFlags(mailboxId, unseen, 'add', ['\\Seen']);
-          view.noteOwnChanges(result.updated);
-          for (const m of result.updated) changedFlags.add(m.uid);
-        }
-      }
-      const summaries: Map<number, MessageSummary> = needsSummary ? await ctx.store.getSummaries(mailboxId, batch) : new Map();
-      const deps = {
-        async loadSummary(meta: MessageMeta): Promise<MessageSummary> {
-          const known = summaries.get(meta.uid) ?? (await ctx.store.getSummaries(mailboxId, [meta.uid])).get(meta.uid);
-          if (!known) throw new ImapError('NO', null, `Message UID ${meta.uid} has no stored structure`);
-          return known;
-        },
-        readMessage: (blobId: string, start?: number, end?: number) => ctx.store.readMessage(blobId, start, end),
-        streamMessage: (blobId: string, start?: number, end?: number) => ctx.store.streamMessage(blobId, start, end),
-        loadBodyText: (meta: MessageMeta) => ctx.store.getBodyText(meta.blobId),
-      };
-      for (const uid of batch) {
+    const fetchOptions = { imap4rev2: ctx.rev2, includeUid: cmd.uid, streamThreshold: STREAM_THRESHOLD };
+    if (!setsSeen && fetchIsMetaOnly(items)) {
+      // FLAGS, UID, MODSEQ...: straight from the view's metadata, no store access at all.
+      const kinds = metaItems(items, cmd.uid);
+      const out = new FetchBatch((...parts) => ctx.untagged(...parts), 1000);
+      for (const uid of uids) {
         const meta = view.meta(uid);
         const msn = view.msnOf(uid);
-        if (!meta || msn === 0) continue;
-        const wanted = changedFlags.has(uid) ? withFlags : items;
-        let data;
-        try {
-          data = await buildFetchData(wanted, { msn, meta, recent: view.isRecent(uid) }, deps, {
-            imap4rev2: ctx.rev2,
-            includeUid: cmd.uid,
-            streamThreshold: STREAM_THRESHOLD,
-          });
-        } catch (err) {
-          // Another session may have expunged it (and its bytes) since this view last looked:
-          // skip it like the other expunged ones (RFC 9051 §7.5.1); anything else is a real error.
-          if (err instanceof ImapError || !(await expungedMeanwhile(ctx, mailboxId, view.modseq, uid))) throw err;
-          continue;
-        }
-        await ctx.untagged(msn, new Atom('FETCH'), data);
+        if (meta && msn !== 0) await out.addText(formatMetaFetch(kinds, { msn, meta, recent: view.isRecent(uid) }, fetchOptions));
       }
+      await out.flush();
+      return { text: 'FETCH completed' };
+    }
+    // Without message bytes, responses are grouped into few writes; with them, one at a time.
+    const out = new FetchBatch((...parts) => ctx.untagged(...parts), fetchIsSmall(items) ? 200 : 1);
+    try {
+      await fetchInBatches();
+    } finally {
+      await out.flush(); // what was built before an error still goes out, as it did unbatched
     }
     return { text: 'FETCH completed' };
+
+    async function fetchInBatches(): Promise<void> {
+      for (let i = 0; i < uids.length; i += BATCH) {
+        const batch = uids.slice(i, i + BATCH);
+        const changedFlags = new Set<number>();
+        if (setsSeen) {
+          // RFC 9051 §6.4.5: a non-PEEK body fetch sets \Seen; the changed FLAGS go with the response.
+          const unseen = batch.filter((u) => !view.meta(u)?.flags.includes('\\Seen'));
+          if (unseen.length > 0) {
+            const result = await ctx.store.storeFlags(mailboxId, unseen, 'add', ['\\Seen']);
+            view.noteOwnChanges(result.updated);
+            for (const m of result.updated) changedFlags.add(m.uid);
+          }
+        }
+        const summaries: Map<number, MessageSummary> = needsSummary ? await ctx.store.getSummaries(mailboxId, batch) : new Map();
+        const deps = {
+          async loadSummary(meta: MessageMeta): Promise<MessageSummary> {
+            const known = summaries.get(meta.uid) ?? (await ctx.store.getSummaries(mailboxId, [meta.uid])).get(meta.uid);
+            if (!known) throw new ImapError('NO', null, `Message UID ${meta.uid} has no stored structure`);
+            return known;
+          },
+          readMessage: (blobId: string, start?: number, end?: number) => ctx.store.readMessage(blobId, start, end),
+          streamMessage: (blobId: string, start?: number, end?: number) => ctx.store.streamMessage(blobId, start, end),
+          loadBodyText: (meta: MessageMeta) => ctx.store.getBodyText(meta.blobId),
+        };
+        for (const uid of batch) {
+          const meta = view.meta(uid);
+          const msn = view.msnOf(uid);
+          if (!meta || msn === 0) continue;
+          const wanted = changedFlags.has(uid) ? withFlags : items;
+          let data;
+          try {
+            data = await buildFetchData(wanted, { msn, meta, recent: view.isRecent(uid) }, deps, fetchOptions);
+          } catch (err) {
+            // Another session may have expunged it (and its bytes) since this view last looked:
+            // skip it like the other expunged ones (RFC 9051 §7.5.1); anything else is a real error.
+            if (err instanceof ImapError || !(await expungedMeanwhile(ctx, mailboxId, view.modseq, uid))) throw err;
+            continue;
+          }
+          await out.addData(msn, data);
+        }
+      }
+    }
   },
 };
 

@@ -1,0 +1,112 @@
+// Many FETCH responses at once (RFC 9051 §7.5.2): `FETCH 1:* (UID FLAGS)` on a 100k mailbox is
+// 100k responses. Items that need only the per-message metadata are formatted straight to text (no
+// value tree, no summary, no await per message), and every kind of response is handed to the
+// writer in groups, so that one write() carries hundreds of them.
+import type { FetchAtt } from '../wire/ast.js';
+import { Concat, Preformatted, type ImapData } from '../wire/data.js';
+import { imapDateTime } from './format.js';
+import type { FetchOptions, FetchTarget } from './types.js';
+
+type MetaKind = 'UID' | 'FLAGS' | 'MODSEQ' | 'INTERNALDATE' | 'RFC822.SIZE' | 'EMAILID' | 'THREADID' | 'SAVEDATE';
+const META_KINDS: ReadonlySet<string> = new Set<MetaKind>(['UID', 'FLAGS', 'MODSEQ', 'INTERNALDATE', 'RFC822.SIZE', 'EMAILID', 'THREADID', 'SAVEDATE']);
+/** Items whose value is small and bounded (no message bytes): safe to group many responses. */
+const SMALL_KINDS: ReadonlySet<string> = new Set([...META_KINDS, 'ENVELOPE', 'BODY', 'BODYSTRUCTURE', 'PREVIEW']);
+
+/** True when every item comes from MessageMeta alone. */
+export function fetchIsMetaOnly(items: readonly FetchAtt[]): boolean {
+  return items.every((a) => META_KINDS.has(a.kind));
+}
+
+/** True when no item carries message bytes, so responses may be grouped in memory. */
+export function fetchIsSmall(items: readonly FetchAtt[]): boolean {
+  return items.every((a) => SMALL_KINDS.has(a.kind));
+}
+
+/** The metadata-only items in response order: UID first for UID FETCH, each item once. */
+export function metaItems(items: readonly FetchAtt[], includeUid: boolean): MetaKind[] {
+  const out: MetaKind[] = includeUid && !items.some((a) => a.kind === 'UID') ? ['UID'] : [];
+  for (const a of items) if (!out.includes(a.kind as MetaKind)) out.push(a.kind as MetaKind);
+  return out;
+}
+
+/** "msn FETCH (...)" for metadata-only items, as the serializer would write it (src/imap/fetch/build.ts). */
+export function formatMetaFetch(kinds: readonly MetaKind[], target: FetchTarget, options: FetchOptions): string {
+  const meta = target.meta;
+  let s = `${target.msn} FETCH (`;
+  for (let i = 0; i < kinds.length; i++) {
+    if (i > 0) s += ' ';
+    switch (kinds[i]) {
+      case 'UID':
+        s += `UID ${meta.uid}`;
+        break;
+      case 'FLAGS': {
+        let flags = meta.flags.join(' ');
+        // \Recent exists in IMAP4rev1 only (RFC 9051 Appendix E).
+        if (target.recent === true && !options.imap4rev2) flags = flags === '' ? '\\Recent' : `${flags} \\Recent`;
+        s += `FLAGS (${flags})`;
+        break;
+      }
+      case 'MODSEQ':
+        s += `MODSEQ (${meta.modseq})`;
+        break;
+      case 'INTERNALDATE':
+        s += `INTERNALDATE "${imapDateTime(meta.internalDate)}"`;
+        break;
+      case 'RFC822.SIZE':
+        s += `RFC822.SIZE ${meta.size}`;
+        break;
+      case 'EMAILID':
+        s += `EMAILID (${meta.emailId})`;
+        break;
+      case 'THREADID':
+        s += meta.threadId === '' ? 'THREADID NIL' : `THREADID (${meta.threadId})`;
+        break;
+      case 'SAVEDATE':
+        s += Number.isFinite(meta.saveDate) && meta.saveDate > 0 ? `SAVEDATE "${imapDateTime(meta.saveDate)}"` : 'SAVEDATE NIL';
+        break;
+    }
+  }
+  return `${s})`;
+}
+
+/** Groups untagged FETCH responses into one writer call each `max` responses. */
+export class FetchBatch {
+  private parts: ImapData[] = [];
+  private count = 0;
+
+  constructor(
+    private readonly send: (...parts: ImapData[]) => Promise<void>,
+    private readonly max = 500,
+  ) {}
+
+  /** A response already formatted (without "* " and CRLF). */
+  addText(line: string): Promise<void> {
+    this.separate();
+    this.parts.push(new Preformatted(line));
+    return this.added();
+  }
+
+  /** A response as a value tree: msn FETCH (data). */
+  addData(msn: number, data: ImapData[]): Promise<void> {
+    this.separate();
+    this.parts.push(msn, new Preformatted(' FETCH '), data);
+    return this.added();
+  }
+
+  async flush(): Promise<void> {
+    if (this.count === 0) return;
+    const parts = this.parts;
+    this.parts = [];
+    this.count = 0;
+    // The writer adds "* " before and CRLF after; the separators inside make the rest whole lines.
+    await this.send(new Concat(parts));
+  }
+
+  private separate(): void {
+    if (this.count > 0) this.parts.push(new Preformatted('\r\n* '));
+  }
+
+  private async added(): Promise<void> {
+    if (++this.count >= this.max) await this.flush();
+  }
+}
