@@ -5,6 +5,10 @@ export interface Limits {
   readonly maxLineBytes: number;
   /** Largest APPEND literal (also advertised as APPENDLIMIT). 50 MiB: above what any mail relay takes. */
   readonly maxMessageBytes: number;
+  /** Sum of the message literals of one APPEND (MULTIAPPEND, RFC 3502 sends several). The whole batch is
+   *  held in memory until its one commit, so this caps what one connection can make us hold: 100 MiB is
+   *  two messages at maxMessageBytes, or thousands of ordinary ones. Past it: NO [LIMIT]. */
+  readonly maxMultiAppendBytes: number;
   /** Largest non-APPEND literal (a password, a search string): small, because it is held in memory. */
   readonly maxSmallLiteralBytes: number;
   /** Sum of all literals of one command except APPEND's message. */
@@ -41,6 +45,7 @@ export interface Limits {
 export const defaultLimits: Limits = {
   maxLineBytes: 64 * 1024,
   maxMessageBytes: 50 * 1024 * 1024,
+  maxMultiAppendBytes: 100 * 1024 * 1024,
   maxSmallLiteralBytes: 64 * 1024,
   maxCommandBytes: 1024 * 1024,
   maxNesting: 64,

@@ -91,6 +91,18 @@ export type ListReturnOption =
 
 export type ListSelectionOption = 'SUBSCRIBED' | 'REMOTE' | 'RECURSIVEMATCH' | 'SPECIAL-USE';
 
+/** One message of APPEND (RFC 9051 §6.3.12; several with MULTIAPPEND, RFC 3502). */
+export interface AppendMessage {
+  readonly flags: readonly string[];
+  /** date-time as sent, parsed; null when absent */
+  readonly internalDate: Date | null;
+  readonly message: Buffer;
+  /** sent as a ~{n} literal (RFC 3516 §4.4) */
+  readonly binary: boolean;
+  /** sent as `UTF8 (~{n})`, the UTF8 append-data extension (RFC 6855 §4) */
+  readonly utf8: boolean;
+}
+
 interface Tagged {
   readonly tag: string;
 }
@@ -120,14 +132,8 @@ export type Command = Tagged &
     | {
         readonly name: 'APPEND';
         readonly mailbox: string;
-        readonly flags: readonly string[];
-        /** date-time as sent, parsed; null when absent */
-        readonly internalDate: Date | null;
-        readonly message: Buffer;
-        /** sent as a ~{n} literal (RFC 3516 §4.4) */
-        readonly binary: boolean;
-        /** sent as `UTF8 (~{n})`, the UTF8 append-data extension (RFC 6855 §4) */
-        readonly utf8: boolean;
+        /** One or more (MULTIAPPEND, RFC 3502 §6) messages, in the order sent. */
+        readonly messages: readonly AppendMessage[];
       }
     | {
         readonly name: 'SEARCH';

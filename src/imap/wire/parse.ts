@@ -1,6 +1,6 @@
 // The command grammar: a framed request -> the typed AST of ast.ts (RFC 9051 §6, RFC 3501 §6
 // and the extensions we speak). Syntax only; what a command means is src/imap/commands' business.
-import type { Command, ListReturnOption, ListSelectionOption, QresyncParams, SequenceSet, StatusItem, StoreOperation } from './ast.js';
+import type { AppendMessage, Command, ListReturnOption, ListSelectionOption, QresyncParams, SequenceSet, StatusItem, StoreOperation } from './ast.js';
 import type { Request } from './reader.js';
 import { ParseError } from './errors.js';
 import { Parser } from './parser.js';
@@ -332,12 +332,21 @@ function status(p: Parser, tag: string): Command {
   return { tag, name: 'STATUS', mailbox, items: statusItems(p) };
 }
 
-/** append = "APPEND" SP mailbox [SP flag-list] [SP date-time] SP append-data (RFC 9051 §6.3.12; literal8 RFC 3516 §4.4);
- *  append-data = literal / literal8 / utf8-literal; utf8-literal = "UTF8" SP "(" literal8 ")" (RFC 6855 §4) */
+/** append = "APPEND" SP mailbox 1*append-message (RFC 3502 §6, MULTIAPPEND);
+ *  append-message = [SP flag-list] [SP date-time] SP append-data (RFC 9051 §6.3.12);
+ *  append-data = literal / literal8 (RFC 3516 §4.4) / utf8-literal; utf8-literal = "UTF8" SP "(" literal8 ")" (RFC 6855 §4) */
 function append(p: Parser, tag: string): Command {
   p.sp('after APPEND');
   const mailbox = p.mailbox();
-  p.sp('after the mailbox name');
+  const messages: AppendMessage[] = [];
+  do {
+    p.sp(messages.length === 0 ? 'after the mailbox name' : 'before the next message');
+    messages.push(appendMessage(p));
+  } while (!p.atEnd());
+  return { tag, name: 'APPEND', mailbox, messages };
+}
+
+function appendMessage(p: Parser): AppendMessage {
   let flags: string[] = [];
   let internalDate: Date | null = null;
   if (p.peek() === '(') {
@@ -354,11 +363,11 @@ function append(p: Parser, tag: string): Command {
     if (!p.atLiteral() || !p.literalIsBinary()) p.expected('the message as a literal8 (~{n})', 'in UTF8 (...)');
     const message = p.literal();
     p.expectChar(')', 'after the UTF8 message');
-    return { tag, name: 'APPEND', mailbox, flags, internalDate, message, binary: true, utf8: true };
+    return { flags, internalDate, message, binary: true, utf8: true };
   }
   if (!p.atLiteral()) p.expected('the message as a literal', 'in APPEND');
   const binary = p.literalIsBinary();
-  return { tag, name: 'APPEND', mailbox, flags, internalDate, message: p.literal(), binary, utf8: false };
+  return { flags, internalDate, message: p.literal(), binary, utf8: false };
 }
 
 /** search = "SEARCH" [search-return-opts] [SP "CHARSET" SP charset] 1*(SP search-key) (RFC 9051 §6.4.4, RFC 4731 §3.1) */

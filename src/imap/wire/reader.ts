@@ -56,6 +56,10 @@ export function defaultLiteralPolicy(limits: Limits): (info: LiteralInfo) => Lit
       if (info.size > limits.maxMessageBytes) {
         return { status: 'NO', code: 'TOOBIG', text: `Message of ${info.size} bytes is larger than the limit of ${limits.maxMessageBytes}` };
       }
+      // MULTIAPPEND (RFC 3502): the messages of one APPEND are held until its one commit.
+      if (info.commandBytes + info.size > limits.maxMultiAppendBytes) {
+        return { status: 'NO', code: 'LIMIT', text: `The messages of this APPEND exceed ${limits.maxMultiAppendBytes} bytes together` };
+      }
       return 'accept';
     }
     if (info.size > limits.maxSmallLiteralBytes) {

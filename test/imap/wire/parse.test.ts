@@ -149,15 +149,26 @@ test('literals as strings, APPEND with flags, date-time and ~{n}', () => {
   });
   const msg = Buffer.from('Subject: x\r\n\r\nhi\r\n');
   assert.deepEqual(parseCommand(req('A2 APPEND saved-messages (\\Seen) " 7-Feb-1994 21:52:25 -0800" ', msg, '')), {
-    tag: 'A2', name: 'APPEND', mailbox: 'saved-messages', flags: ['\\Seen'], internalDate: new Date('1994-02-08T05:52:25Z'), message: msg, binary: false, utf8: false,
+    tag: 'A2', name: 'APPEND', mailbox: 'saved-messages', messages: [{ flags: ['\\Seen'], internalDate: new Date('1994-02-08T05:52:25Z'), message: msg, binary: false, utf8: false }],
   });
   assert.deepEqual(parseCommand(req('A3 APPEND INBOX ', { binary: msg }, '')), {
-    tag: 'A3', name: 'APPEND', mailbox: 'INBOX', flags: [], internalDate: null, message: msg, binary: true, utf8: false,
+    tag: 'A3', name: 'APPEND', mailbox: 'INBOX', messages: [{ flags: [], internalDate: null, message: msg, binary: true, utf8: false }],
   });
   // RFC 6855 §4: utf8-literal = "UTF8" SP "(" literal8 ")"
   assert.deepEqual(parseCommand(req('A6 APPEND INBOX (\\Seen) UTF8 (', { binary: msg }, ')')), {
-    tag: 'A6', name: 'APPEND', mailbox: 'INBOX', flags: ['\\Seen'], internalDate: null, message: msg, binary: true, utf8: true,
+    tag: 'A6', name: 'APPEND', mailbox: 'INBOX', messages: [{ flags: ['\\Seen'], internalDate: null, message: msg, binary: true, utf8: true }],
   });
+  // RFC 3502 §6: append = "APPEND" SP mailbox 1*append-message
+  const two = Buffer.from('Subject: y\r\n\r\n');
+  assert.deepEqual(parseCommand(req('A9 APPEND INBOX (\\Seen) ', msg, ' " 7-Feb-1994 21:52:25 -0800" ', two, ' UTF8 (', { binary: msg }, ')')), {
+    tag: 'A9', name: 'APPEND', mailbox: 'INBOX', messages: [
+      { flags: ['\\Seen'], internalDate: null, message: msg, binary: false, utf8: false },
+      { flags: [], internalDate: new Date('1994-02-08T05:52:25Z'), message: two, binary: false, utf8: false },
+      { flags: [], internalDate: null, message: msg, binary: true, utf8: true },
+    ],
+  });
+  assert.throws(() => parseCommand(req('A10 APPEND INBOX ', msg, ' ')), /Expected the message as a literal in APPEND/);
+  assert.throws(() => parseCommand(req('A11 APPEND INBOX ', msg, 'x')), /Expected a space before the next message/);
   assert.throws(() => parseCommand(req('A7 APPEND INBOX UTF8 (', msg, ')')), /literal8/);
   assert.throws(() => parseCommand(req('A8 APPEND INBOX UTF8 (', { binary: msg }, '')), /Expected "\)" after the UTF8 message/);
   assert.deepEqual(parseCommand(req('A4 SEARCH CHARSET UTF-8 SUBJECT ', Buffer.from('Grüße', 'utf8'), ' SEEN')), {
@@ -223,6 +234,6 @@ test('nesting deeper than maxNesting is refused, also via NOT chains', () => {
 });
 
 test('APPEND without a literal, literal where an atom is needed', () => {
-  assert.throws(() => parseCommand(req('A1 APPEND INBOX ', Buffer.from('x'), ' extra')), /Unexpected " extra" after APPEND/);
+  assert.throws(() => parseCommand(req('A1 APPEND INBOX ', Buffer.from('x'), ' extra')), /Expected the message as a literal in APPEND/);
   assert.throws(() => parseCommand(req('A1 FETCH ', Buffer.from('1'), ' FLAGS')), /Expected a sequence set after FETCH at column 10/);
 });

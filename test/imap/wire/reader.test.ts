@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { CommandReader, defaultLiteralPolicy, LineTooLongError, type LiteralDecision, type LiteralInfo, type Request, type ReaderError } from '../../../src/imap/wire/reader.js';
 import { defaultLimits, type Limits } from '../../../src/imap/limits.js';
 
-const limits: Limits = { ...defaultLimits, maxLineBytes: 64, maxSmallLiteralBytes: 16, maxMessageBytes: 40, maxCommandBytes: 24 };
+const limits: Limits = { ...defaultLimits, maxLineBytes: 64, maxSmallLiteralBytes: 16, maxMessageBytes: 40, maxCommandBytes: 24, maxMultiAppendBytes: 50 };
 
 type Event = string | Request | ReaderError;
 
@@ -104,6 +104,29 @@ test('per-command sum of literals', async () => {
     'literal A1 LOGIN 13 sync',
     { kind: 'error', tag: 'A1', status: 'NO', code: 'TOOBIG', text: 'Literals of this command exceed 24 bytes', fatal: false },
     { parts: [text('A2 NOOP')] },
+  ]);
+});
+
+test('MULTIAPPEND: each message within maxMessageBytes, all of them within maxMultiAppendBytes (NO [LIMIT])', async () => {
+  const m = 'x'.repeat(30);
+  await checkSplits(`A1 APPEND X {30}\r\n${m} {30}\r\nA2 NOOP\r\n`, [
+    'literal A1 APPEND 30 sync',
+    '+',
+    'literal A1 APPEND 30 sync',
+    { kind: 'error', tag: 'A1', status: 'NO', code: 'LIMIT', text: 'The messages of this APPEND exceed 50 bytes together', fatal: false },
+    { parts: [text('A2 NOOP')] },
+  ]);
+  // Non-synchronizing (RFC 7888 §4): the refused bytes come anyway; they are read and dropped.
+  await checkSplits(`A1 APPEND X {30+}\r\n${m} {30+}\r\n${m}\r\nA2 NOOP\r\n`, [
+    'literal A1 APPEND 30 nonsync',
+    'literal A1 APPEND 30 nonsync',
+    { kind: 'error', tag: 'A1', status: 'NO', code: 'LIMIT', text: 'The messages of this APPEND exceed 50 bytes together', fatal: false },
+    { parts: [text('A2 NOOP')] },
+  ]);
+  await checkSplits(`A1 APPEND X {30+}\r\n${m} {20+}\r\n${m.slice(10)}\r\n`, [
+    'literal A1 APPEND 30 nonsync',
+    'literal A1 APPEND 20 nonsync',
+    { parts: [text('A1 APPEND X '), lit(m), text(' '), lit(m.slice(10)), text('')] },
   ]);
 });
 
