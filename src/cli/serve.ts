@@ -1,4 +1,4 @@
-// postkeep serve: runs until SIGINT/SIGTERM, then stops cleanly and exits 0: listeners close, IMAP
+// postkeep serve: runs until SIGINT/SIGTERM (SIGHUP reloads the TLS certificate), then stops cleanly and exits 0: listeners close, IMAP
 // commands at work (an APPEND storing its message) finish and get their answer, then every session gets
 // `* BYE`; LMTP deliveries in progress finish with their replies; POP3 sessions close without UPDATE.
 // If that takes longer than --shutdown-timeout, the process exits 1 anyway (the rest is cut off).
@@ -72,6 +72,14 @@ export function registerServeCommand(program: Command): void {
       // Installed before starting, so that a signal during startup still ends in a clean stop.
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
+      // SIGHUP: a renewed certificate (e.g. certbot's deploy hook) is read again; connections stay.
+      process.on('SIGHUP', () => {
+        if (!server) return;
+        server.reloadTls().then(
+          () => logger.info('TLS certificate and key reloaded'),
+          (err: unknown) => logger.error({ err: err instanceof Error ? err.message : String(err) }, 'TLS reload failed; the previous certificate stays in use'),
+        );
+      });
       try {
         server = await startServer(config, { logger });
       } catch (err) {

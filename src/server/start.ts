@@ -13,7 +13,7 @@ import { analyzeMessage } from '../mime/analyze.js';
 import { Pop3Service } from '../pop3/server.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/types.js';
-import { createTlsContextHolder, TLS_MIN_VERSION, type TlsContextHolder } from '../tls/index.js';
+import { createTlsContextHolder, TLS12_CIPHERS, TLS_MIN_VERSION, type TlsContextHolder } from '../tls/index.js';
 import { closeListener, formatAddress, listenOn } from './listen.js';
 import { createLogger } from './logger.js';
 
@@ -26,6 +26,9 @@ export interface RunningServer {
   readonly lmtp: AddressInfo[];
   /** Stops accepting, says BYE to every session, closes the store. Safe to call twice. */
   stop(): Promise<void>;
+  /** Reads the certificate and key again (SIGHUP): new connections and STARTTLS use them, open ones
+   *  keep theirs. On failure the old pair stays in use and the error is thrown. */
+  reloadTls(): Promise<void>;
 }
 
 export interface StartOptions {
@@ -39,10 +42,11 @@ interface Service {
 function createImplicitTlsServer(tls: TlsContextHolder, service: Service, logger: Logger): Server {
   // PEM options rather than `secureContext` alone: a tls.Server given only a secureContext fails
   // every handshake with "no suitable signature algorithm" on Node 20.
-  const pem = (): { cert: string; key: string; minVersion: typeof TLS_MIN_VERSION } => ({
+  const pem = (): { cert: string; key: string; minVersion: typeof TLS_MIN_VERSION; ciphers: string } => ({
     cert: tls.certificate().cert,
     key: tls.certificate().key,
     minVersion: TLS_MIN_VERSION,
+    ciphers: TLS12_CIPHERS,
   });
   const server = createTlsServer(pem(), (socket) => service.handle(socket, { implicitTls: true }));
   server.on('tlsClientError', (err, socket) => logger.debug({ err: err.message, remote: socket.remoteAddress }, 'TLS handshake failed'));
@@ -155,7 +159,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     if ((await store.listAccounts()).length === 0) {
       logger.warn('No accounts yet. Add one in another terminal: npx postkeep user add alice');
     }
-    return { store, imap: { plain, tls: secure }, pop3: { plain: pop3Plain, tls: pop3Secure }, lmtp: lmtpInfo, stop };
+    return { store, imap: { plain, tls: secure }, pop3: { plain: pop3Plain, tls: pop3Secure }, lmtp: lmtpInfo, stop, reloadTls: () => tls.reload() };
   } catch (err) {
     await stop();
     throw err;
