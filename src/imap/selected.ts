@@ -6,6 +6,7 @@ import type { SequenceSet } from './wire/ast.js';
 import { Atom, type ImapData } from './wire/data.js';
 import { ImapError } from './commands/types.js';
 import { formatUidSet as formatSet } from './wire/sequence.js';
+import { MailboxSnapshot } from './mailbox-cache.js';
 
 export interface ViewOptions {
   readonly readOnly: boolean;
@@ -37,9 +38,13 @@ export function flagList(flags: readonly string[]): ImapData[] {
 export class SelectedView {
   readonly mailbox: Mailbox;
   readonly readOnly: boolean;
-  /** UIDs in MSN order (MSN = index + 1), ascending. */
-  private uids: number[];
-  private readonly metas = new Map<number, MessageMeta>();
+  /** UIDs in MSN order (MSN = index + 1), ascending. Starts as the shared snapshot's array and is
+   *  replaced (never modified in place) when this client's numbering changes. */
+  private uids: Uint32Array;
+  /** The shared metadata (src/imap/mailbox-cache.ts) this view started from. */
+  private readonly base: MailboxSnapshot;
+  /** Metadata this session knows newer than the base's (flag changes, messages added since). */
+  private readonly own = new Map<number, MessageMeta>();
   private readonly recent = new Set<number>();
   /** The MODSEQ up to which store changes have been pulled into this view (shown or queued). */
   private pulledModseq: number;
@@ -49,14 +54,15 @@ export class SelectedView {
   private readonly pendingAdd = new Map<number, MessageMeta>();
   private readonly pendingFlags = new Set<number>();
 
-  constructor(mailbox: Mailbox, messages: readonly MessageMeta[], options: ViewOptions) {
+  /** `messages`: a shared snapshot, or a plain list (tests) made into one. */
+  constructor(mailbox: Mailbox, messages: readonly MessageMeta[] | MailboxSnapshot, options: ViewOptions) {
     this.mailbox = mailbox;
     this.readOnly = options.readOnly;
     this.pulledModseq = options.highestModseq;
-    this.uids = messages.map((m) => m.uid);
-    for (const m of messages) {
-      this.metas.set(m.uid, m);
-      if (m.uid >= options.recentFrom) this.recent.add(m.uid);
+    this.base = messages instanceof MailboxSnapshot ? messages : MailboxSnapshot.fromList(mailbox.uidValidity, options.highestModseq, messages);
+    this.uids = this.base.uids;
+    if (options.recentFrom !== Infinity) {
+      for (let i = this.base.lowerBound(options.recentFrom); i < this.uids.length; i++) this.recent.add(this.uids[i] as number);
     }
   }
 
@@ -85,7 +91,10 @@ export class SelectedView {
     return this.uids[msn - 1];
   }
   meta(uid: number): MessageMeta | undefined {
-    return this.metas.get(uid);
+    return this.msnOf(uid) === 0 ? undefined : (this.own.get(uid) ?? this.base.meta(uid));
+  }
+  private has(uid: number): boolean {
+    return this.msnOf(uid) !== 0;
   }
   isRecent(uid: number): boolean {
     return this.recent.has(uid);
@@ -111,7 +120,14 @@ export class SelectedView {
 
   /** Every message as the client numbers it, for SEARCH and FETCH. */
   messages(): { msn: number; meta: MessageMeta; recent: boolean }[] {
-    return this.uids.map((uid, i) => ({ msn: i + 1, meta: this.metas.get(uid) as MessageMeta, recent: this.recent.has(uid) }));
+    const out: { msn: number; meta: MessageMeta; recent: boolean }[] = new Array(this.uids.length);
+    const shared = this.uids === this.base.uids && this.own.size === 0;
+    for (let i = 0; i < this.uids.length; i++) {
+      const uid = this.uids[i] as number;
+      const meta = shared ? (this.base.metas[i] as MessageMeta) : ((this.own.get(uid) ?? this.base.meta(uid)) as MessageMeta);
+      out[i] = { msn: i + 1, meta, recent: this.recent.size > 0 && this.recent.has(uid) };
+    }
+    return out;
   }
 
   /**
@@ -123,9 +139,11 @@ export class SelectedView {
     if (set.kind === 'saved') {
       // RFC 5182: `$` is the saved result's UIDs, whatever form the command takes.
       if (!saved) return [];
-      return saved.filter((u) => this.metas.has(u));
+      return saved.filter((u) => this.has(u));
     }
-    const picked = new Set<number>();
+    // Each range becomes an interval of indexes [from, to); merged, they give the UIDs in order.
+    const spans: Array<[number, number]> = [];
+    const count = this.uids.length;
     if (uid) {
       const star = this.highestUid;
       for (const r of set.ranges) {
@@ -133,13 +151,10 @@ export class SelectedView {
         const b = r.end === '*' ? star : r.end;
         const lo = Math.min(a, b);
         const hi = Math.max(a, b);
-        if (this.uids.length === 0 || hi < (this.uids[0] as number) || lo > star) continue;
-        // Walk only the UIDs inside [lo, hi].
-        let i = this.lowerBound(lo);
-        for (; i < this.uids.length && (this.uids[i] as number) <= hi; i++) picked.add(this.uids[i] as number);
+        if (count === 0 || hi < (this.uids[0] as number) || lo > star) continue;
+        spans.push([this.lowerBound(lo), this.lowerBound(hi + 1)]);
       }
     } else {
-      const count = this.uids.length;
       for (const r of set.ranges) {
         const a = r.start === '*' ? count : r.start;
         const b = r.end === '*' ? count : r.end;
@@ -149,10 +164,17 @@ export class SelectedView {
           // RFC 9051 §9 seq-number: only numbers of existing messages; `*` in an empty mailbox too.
           throw new ImapError('BAD', null, count === 0 ? 'No messages in this mailbox' : `Message sequence number out of range (1:${count})`);
         }
-        for (let msn = lo; msn <= hi; msn++) picked.add(this.uids[msn - 1] as number);
+        spans.push([lo - 1, hi]);
       }
     }
-    return [...picked].sort((x, y) => x - y);
+    spans.sort((x, y) => x[0] - y[0]);
+    const out: number[] = [];
+    let next = 0; // first index not yet emitted
+    for (const [from, to] of spans) {
+      for (let i = Math.max(from, next); i < to; i++) out.push(this.uids[i] as number);
+      next = Math.max(next, to);
+    }
+    return out;
   }
 
   private lowerBound(value: number): number {
@@ -169,7 +191,7 @@ export class SelectedView {
   /** Queues what the store reports. Changes already known (own STORE, a repeated pull) are skipped. */
   apply(changes: MailboxChanges): void {
     for (const uid of changes.expunged) {
-      if (this.metas.has(uid)) {
+      if (this.has(uid)) {
         this.pendingExpunge.add(uid);
         this.pendingFlags.delete(uid);
         continue;
@@ -180,11 +202,11 @@ export class SelectedView {
     const expunged = new Set(changes.expunged);
     for (const meta of changes.changed) {
       if (expunged.has(meta.uid)) continue;
-      const known = this.metas.get(meta.uid);
+      const known = this.meta(meta.uid);
       if (known) {
         if (this.pendingExpunge.has(meta.uid) || meta.modseq <= known.modseq) continue;
         if (!sameFlags(known.flags, meta.flags)) this.pendingFlags.add(meta.uid);
-        this.metas.set(meta.uid, meta);
+        this.own.set(meta.uid, meta);
         continue;
       }
       const pending = this.pendingAdd.get(meta.uid);
@@ -212,9 +234,9 @@ export class SelectedView {
    */
   noteOwnChanges(updated: readonly MessageMeta[]): void {
     for (const meta of updated) {
-      const known = this.metas.get(meta.uid);
+      const known = this.meta(meta.uid);
       if (!known || meta.modseq < known.modseq) continue;
-      this.metas.set(meta.uid, meta);
+      this.own.set(meta.uid, meta);
       this.pendingFlags.delete(meta.uid);
     }
   }
@@ -231,8 +253,6 @@ export class SelectedView {
       for (const uid of this.pendingExpunge) {
         const msn = this.msnOf(uid);
         if (msn > 0) msns.push(msn);
-        this.metas.delete(uid);
-        this.recent.delete(uid);
       }
       if (options.qresync) {
         // RFC 7162 §3.2.10.2: one VANISHED for UIDs the client has seen; no EXISTS needed.
@@ -244,15 +264,23 @@ export class SelectedView {
       }
       const gone = this.pendingExpunge;
       this.uids = this.uids.filter((u) => !gone.has(u));
+      for (const uid of gone) {
+        this.own.delete(uid);
+        this.recent.delete(uid);
+      }
       gone.clear();
     }
     // While an EXPUNGE is held, hold new messages too: the count would say something the client
     // cannot square with the numbers it has (the brief's conservative reading of RFC 9051 §7.5.1).
     if (!expungeHeld && this.pendingAdd.size > 0) {
-      for (const m of [...this.pendingAdd.values()].sort((a, b) => a.uid - b.uid)) {
-        this.uids.push(m.uid);
-        this.metas.set(m.uid, m);
-      }
+      const added = [...this.pendingAdd.values()].sort((a, b) => a.uid - b.uid);
+      const uids = new Uint32Array(this.uids.length + added.length);
+      uids.set(this.uids);
+      added.forEach((m, i) => {
+        uids[this.uids.length + i] = m.uid;
+        this.own.set(m.uid, m);
+      });
+      this.uids = uids;
       this.pendingAdd.clear();
       out.push([this.uids.length, new Atom('EXISTS')]);
       if (!options.rev2) out.push([this.recentCount, new Atom('RECENT')]);
@@ -262,7 +290,7 @@ export class SelectedView {
       this.pendingFlags.clear();
       for (const uid of uids) {
         const msn = this.msnOf(uid);
-        const meta = this.metas.get(uid);
+        const meta = this.meta(uid);
         if (msn === 0 || !meta) continue;
         out.push(fetchFlags(msn, meta, this.recent.has(uid) && !options.rev2, true, options.condstore === true));
       }

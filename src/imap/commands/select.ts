@@ -4,6 +4,7 @@ import { SelectedView, flagList } from '../selected.js';
 import { ImapError, type CommandModule } from './types.js';
 import { accountOf, condstoreOn, enableCondstore, mailboxName, noSequenceNumbers, statusLine, viewOf } from './util.js';
 import { resyncSelected } from './qresync.js';
+import { mailboxCacheFor } from '../mailbox-cache.js';
 
 const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'];
 
@@ -31,15 +32,13 @@ export const selectCommand: CommandModule<'SELECT' | 'EXAMINE'> = {
     const readOnly = cmd.name === 'EXAMINE';
     // \Recent exists only in IMAP4rev1 (RFC 9051 Appendix E); EXAMINE does not claim it (RFC 3501 §6.3.2).
     const recentFrom = readOnly || ctx.rev2 ? Infinity : await ctx.store.claimRecent(mailbox.id);
-    // The MODSEQ is read before the list: anything after it is pulled again and deduplicated.
-    const messages = await ctx.store.listMessages(mailbox.id);
-    const view = new SelectedView(mailbox, messages, { readOnly, highestModseq: mailbox.highestModseq, recentFrom });
-    const last = messages[messages.length - 1];
-    const uidNext = Math.max(mailbox.uidNext, last ? last.uid + 1 : 1);
+    // Shared with the other sessions of this process; brought up to the MODSEQ just read.
+    const snapshot = await mailboxCacheFor(ctx.store).snapshot(mailbox);
+    const view = new SelectedView(mailbox, snapshot, { readOnly, highestModseq: snapshot.modseq, recentFrom });
+    const last = snapshot.uids[snapshot.count - 1];
+    const uidNext = Math.max(mailbox.uidNext, last !== undefined ? last + 1 : 1);
 
-    const keywords = new Map<string, string>();
-    for (const m of messages) for (const f of m.flags) if (!f.startsWith('\\')) keywords.set(f.toLowerCase(), f);
-    const flags = [...SYSTEM_FLAGS, ...keywords.values()];
+    const flags = [...SYSTEM_FLAGS, ...snapshot.keywords()];
     await ctx.untagged(new Atom('FLAGS'), flagList(flags));
     // RFC 9051 §7.1 PERMANENTFLAGS: \* = new keywords may be created; none when read-only.
     const permanent = readOnly ? '()' : `(${[...flags, '\\*'].join(' ')})`;
@@ -48,7 +47,7 @@ export const selectCommand: CommandModule<'SELECT' | 'EXAMINE'> = {
     if (!ctx.rev2) {
       await ctx.untagged(view.recentCount, new Atom('RECENT'));
       // RFC 3501 §6.3.1: UNSEEN names the first unseen message (dropped in IMAP4rev2).
-      const firstUnseen = messages.findIndex((m) => !m.flags.includes('\\Seen'));
+      const firstUnseen = snapshot.firstUnseen();
       if (firstUnseen >= 0) await ctx.untagged(...statusLine('OK', `UNSEEN ${firstUnseen + 1}`, 'First unseen'));
     }
     await ctx.untagged(...statusLine('OK', `UIDVALIDITY ${mailbox.uidValidity}`, 'UIDs valid'));
