@@ -60,6 +60,11 @@ export class Session {
   private dirty = false;
   private savedSearch: number[] | null = null;
   private closing = false;
+  /** Set by shutdown(): no new command starts; the one running finishes first. */
+  private stopping = false;
+  /** The command being executed (settles after its tagged answer), and whether it waits for the client. */
+  private running: Promise<void> | null = null;
+  private awaitingClient = false;
   private afterTagged: Array<() => Promise<void> | void> = [];
   private updates: Promise<void> = Promise.resolve();
   private readonly unsubscribe: () => void;
@@ -113,6 +118,11 @@ export class Session {
 
   /** Server shutdown: `* BYE`, then close. */
   async shutdown(reason: string): Promise<void> {
+    this.stopping = true;
+    // A command at work (an APPEND storing its message) finishes and gets its tagged answer first;
+    // one that waits for the client (AUTHENTICATE, IDLE) does not hold the shutdown up. The server's
+    // hard deadline (postkeep serve --shutdown-timeout) bounds the wait.
+    if (this.running && !this.awaitingClient) await this.running.catch(() => undefined);
     if (!this.closing) {
       this.closing = true;
       await withTimeout(this.writer.bye('UNAVAILABLE', reason), 1000);
@@ -164,17 +174,25 @@ export class Session {
 
   private async serve(): Promise<void> {
     await this.writer.untagged([new Atom('OK'), new Atom(`[CAPABILITY ${this.capabilities().join(' ')}] Postkeep ready.`)]);
-    while (!this.closing) {
+    while (!this.closing && !this.stopping) {
       const next = await this.read((r) => r.next());
       if (next === null) break;
+      if (this.stopping) return; // shutdown() says BYE; a command that arrives now is not started
       if ('kind' in next) await this.readerError(next);
-      else await this.execute(next);
+      else {
+        this.running = this.execute(next);
+        try {
+          await this.running;
+        } finally {
+          this.running = null;
+        }
+      }
       if (this.state.kind === 'logout') {
         this.end();
         break;
       }
     }
-    this.end();
+    if (!this.stopping) this.end(); // else shutdown() sends BYE, then ends
   }
 
   private async readerError(err: ReaderError): Promise<void> {
@@ -315,10 +333,12 @@ export class Session {
       readLine: async () => {
         // Waiting for the client is idleness again (AUTHENTICATE, IDLE): the timeout applies.
         this.busy = false;
+        this.awaitingClient = true;
         try {
           return await this.read((r) => r.nextLine());
         } finally {
           this.busy = true;
+          this.awaitingClient = false;
         }
       },
       enable: (cap) => {
