@@ -89,6 +89,12 @@ export interface CopyResult {
   readonly mapping: ReadonlyArray<readonly [number, number]>;
 }
 
+export interface CopyOptions {
+  /** Refuse with OVERQUOTA, all or nothing, when the copies would pass the quota (COPY; MOVE within one
+   *  account adds nothing, so it does not ask). */
+  readonly enforceQuota?: boolean;
+}
+
 export interface StoreFlagsResult {
   /** Messages whose flags changed (with their new MODSEQ and flags). */
   readonly updated: readonly MessageMeta[];
@@ -211,8 +217,9 @@ export interface Store {
     flags: readonly string[],
     unchangedSince?: number,
   ): Promise<StoreFlagsResult>;
-  /** Copies without writing bytes (the blob gains a reference). */
-  copyMessages(fromMailboxId: number, uids: readonly number[], toMailboxId: number): Promise<CopyResult>;
+  /** Copies without writing bytes (the blob gains a reference). With enforceQuota, OVERQUOTA when the copies
+   *  would pass the target account's quota, checked inside the copy's transaction (RFC 9208 §4.3.1). */
+  copyMessages(fromMailboxId: number, uids: readonly number[], toMailboxId: number, options?: CopyOptions): Promise<CopyResult>;
   /** Copy then expunge in the source, in one transaction (RFC 6851). */
   moveMessages(fromMailboxId: number, uids: readonly number[], toMailboxId: number): Promise<CopyResult>;
   /** Expunges messages flagged \Deleted (only among `uids` when given). Returns the expunged UIDs, ascending. */

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { OpenStore } from './conformance.js';
-import { appendN, inbox, rejectsWith, withStore } from './conformance-helpers.js';
+import { appendN, inbox, rejectsWith, uidsOf, withStore } from './conformance-helpers.js';
 import { makeMessage } from './fake-analyzer.js';
 
 export function quotaConformance(open: OpenStore): void {
@@ -48,6 +48,24 @@ export function quotaConformance(open: OpenStore): void {
         const stranger = await store.createAccount(`stranger${Date.now()}`, 'h');
         await appendN(store, (await inbox(store, stranger)).id, 2);
         assert.deepEqual(await usage(), [bytes[2]?.length ?? 0, 1], 'another account does not count');
+      }));
+
+    test('copyMessages with enforceQuota checks the copies in its transaction: past a limit none is copied', () =>
+      withStore(open, async (store, account) => {
+        const box = await inbox(store, account);
+        const other = await store.createMailbox(account.id, 'Other');
+        await appendN(store, box.id, 2);
+        const size = (await store.getQuota(account.id)).storageUsed;
+        await store.setQuota(account.id, { messages: 3 });
+        await rejectsWith(store.copyMessages(box.id, [1, 2], other.id, { enforceQuota: true }), 'OVERQUOTA');
+        assert.deepEqual(await uidsOf(store, other.id), []);
+        assert.equal((await store.getMailboxById(other.id))?.uidNext, 1);
+        assert.equal((await store.copyMessages(box.id, [1], other.id, { enforceQuota: true })).mapping.length, 1);
+        await store.setQuota(account.id, { messages: null, storage: size * 2 - 1 });
+        await rejectsWith(store.copyMessages(box.id, [2], other.id, { enforceQuota: true }), 'OVERQUOTA');
+        // Without enforceQuota (e.g. an administrator's tool) the copy goes past the limit.
+        assert.equal((await store.copyMessages(box.id, [2], other.id)).mapping.length, 1);
+        assert.deepEqual(await uidsOf(store, other.id), [1, 2]);
       }));
 
     test('enforceQuota refuses an append past a limit with OVERQUOTA; without it the append goes in', () =>

@@ -2,7 +2,6 @@
 import type { CommandModule } from './types.js';
 import { ImapError } from './types.js';
 import { existingMailbox, formatSet, requireWritable, statusLine, viewOf } from './util.js';
-import { requireQuotaFor } from './quota.js';
 
 export const copyCommand: CommandModule<'COPY' | 'MOVE'> = {
   names: ['COPY', 'MOVE'],
@@ -21,9 +20,12 @@ export const copyCommand: CommandModule<'COPY' | 'MOVE'> = {
       if (!cmd.uid) throw new ImapError('NO', null, 'Those messages no longer exist');
       return { text: `${cmd.name} completed (no messages)` };
     }
-    // RFC 9208 §4.3.1: COPY adds to the user's usage; MOVE within the account's one quota root does not.
-    if (cmd.name === 'COPY') await requireQuotaFor(ctx, uids.reduce((n, u) => n + (view.meta(u)?.size ?? 0), 0), uids.length);
-    const result = cmd.name === 'COPY' ? await ctx.store.copyMessages(view.mailbox.id, uids, target.id) : await ctx.store.moveMessages(view.mailbox.id, uids, target.id);
+    // RFC 9208 §4.3.1: COPY adds to the user's usage (NO [OVERQUOTA], checked in the store's copy
+    // transaction); MOVE within the account's one quota root does not.
+    const result =
+      cmd.name === 'COPY'
+        ? await ctx.store.copyMessages(view.mailbox.id, uids, target.id, { enforceQuota: true })
+        : await ctx.store.moveMessages(view.mailbox.id, uids, target.id);
     const code = `COPYUID ${result.uidValidity} ${formatSet(result.mapping.map(([s]) => s))} ${formatSet(result.mapping.map(([, d]) => d))}`;
     if (cmd.name === 'COPY') return { code, text: 'COPY completed' };
     // RFC 6851 §4.3: COPYUID in an untagged OK before the EXPUNGE responses.

@@ -26,14 +26,6 @@ async function sendQuota(ctx: CommandContext): Promise<void> {
   await ctx.untagged(new Atom('QUOTA'), QUOTA_ROOT, quotaList(q));
 }
 
-/** RFC 9208 §4.3.1: NO [OVERQUOTA] when adding `count` messages of `bytes` would pass a limit.
- *  For COPY (APPEND asks the store to check inside its transaction). */
-export async function requireQuotaFor(ctx: CommandContext, bytes: number, count: number): Promise<void> {
-  const q = await ctx.store.getQuota(accountOf(ctx).id);
-  if (q.storageLimit !== null && q.storageUsed + bytes > q.storageLimit) throw new ImapError('NO', 'OVERQUOTA', 'Storage quota exceeded');
-  if (q.messageLimit !== null && q.messagesUsed + count > q.messageLimit) throw new ImapError('NO', 'OVERQUOTA', 'Message quota exceeded');
-}
-
 export const getQuotaCommand: CommandModule<'GETQUOTA'> = {
   names: ['GETQUOTA'],
   states: ['authenticated', 'selected'],

@@ -2,7 +2,8 @@
 // locks the mailbox rows it changes first (in id order), takes one new MODSEQ per mailbox, and
 // announces the change (NOTIFY at the commit; local listeners right after it).
 import { applyFlags, joinKeywords, parseFlags, sameFlags, splitKeywords } from '../flags.js';
-import type { CopyResult, MessageMeta, StoreFlagsResult } from '../types.js';
+import type { CopyOptions, CopyResult, MessageMeta, StoreFlagsResult } from '../types.js';
+import { checkQuota } from './quotas.js';
 import { MESSAGE_COLUMNS, toMeta, type MessageRow, type PgContext, type Tx } from './context.js';
 
 async function rowsByUid(tx: Tx, mailboxId: number, uids: readonly number[]): Promise<MessageRow[]> {
@@ -89,12 +90,16 @@ async function removeRows(ctx: PgContext, tx: Tx, mailboxId: number, rows: Reado
   return modseq;
 }
 
-export async function copyMessages(ctx: PgContext, fromMailboxId: number, uids: readonly number[], toMailboxId: number): Promise<CopyResult> {
+export async function copyMessages(ctx: PgContext, fromMailboxId: number, uids: readonly number[], toMailboxId: number, options: CopyOptions = {}): Promise<CopyResult> {
   return ctx.tx(async (tx) => {
     const boxes = await ctx.lockMailboxes(tx, [fromMailboxId, toMailboxId]);
     const uidValidity = boxes.get(toMailboxId)?.uidvalidity ?? 0;
     const rows = await rowsByUid(tx, fromMailboxId, uids);
     if (rows.length === 0) return { uidValidity, mapping: [] };
+    // RFC 9208 §4.3.1, in the transaction (quota row locked before the blob rows, as in append).
+    if (options.enforceQuota === true) {
+      await checkQuota(tx, boxes.get(toMailboxId)?.account_id ?? 0, rows.reduce((n, r) => n + r.size, 0), rows.length);
+    }
     const copied = await insertCopies(ctx, tx, fromMailboxId, toMailboxId, rows);
     await tx.changed(toMailboxId, copied.modseq);
     return { uidValidity, mapping: copied.mapping };

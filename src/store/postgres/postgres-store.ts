@@ -10,6 +10,7 @@ import type {
   AppendInput,
   AppendResult,
   ChangeListener,
+  CopyOptions,
   CopyResult,
   Mailbox,
   MailboxChanges,
@@ -189,8 +190,8 @@ export class PostgresStore implements Store {
   ): Promise<StoreFlagsResult> {
     return mutations.storeFlags(this.ctx, mailboxId, uids, operation, flags, unchangedSince);
   }
-  copyMessages(fromMailboxId: number, uids: readonly number[], toMailboxId: number): Promise<CopyResult> {
-    return mutations.copyMessages(this.ctx, fromMailboxId, uids, toMailboxId);
+  copyMessages(fromMailboxId: number, uids: readonly number[], toMailboxId: number, options?: CopyOptions): Promise<CopyResult> {
+    return mutations.copyMessages(this.ctx, fromMailboxId, uids, toMailboxId, options);
   }
   moveMessages(fromMailboxId: number, uids: readonly number[], toMailboxId: number): Promise<CopyResult> {
     return mutations.moveMessages(this.ctx, fromMailboxId, uids, toMailboxId);

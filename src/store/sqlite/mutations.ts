@@ -1,8 +1,9 @@
 // Flag changes, copy, move and expunge of the SQLite store. Each runs in one write transaction that
 // takes one new MODSEQ per mailbox it changes, and announces the change after the commit.
 import { applyFlags, joinKeywords, parseFlags, sameFlags, splitKeywords } from '../flags.js';
-import type { CopyResult, MessageMeta, StoreFlagsResult } from '../types.js';
+import type { CopyOptions, CopyResult, MessageMeta, StoreFlagsResult } from '../types.js';
 import { MESSAGE_COLUMNS, toMeta, type MailboxRow, type MessageRow, type SqliteContext } from './context.js';
+import { checkQuota } from './quotas.js';
 
 function rowsByUid(ctx: SqliteContext, mailboxId: number, uids: readonly number[]): MessageRow[] {
   return ctx
@@ -81,12 +82,14 @@ function removeRows(ctx: SqliteContext, mailboxId: number, rows: ReadonlyArray<{
   return { modseq, dead: ctx.deref(rows.map((r) => r.blob_id)) };
 }
 
-export function copyMessages(ctx: SqliteContext, fromMailboxId: number, uids: readonly number[], toMailboxId: number): CopyResult {
+export function copyMessages(ctx: SqliteContext, fromMailboxId: number, uids: readonly number[], toMailboxId: number, options: CopyOptions = {}): CopyResult {
   const result = ctx.write(() => {
     ctx.requireMailbox(fromMailboxId);
     const target = ctx.requireMailbox(toMailboxId);
     const rows = rowsByUid(ctx, fromMailboxId, uids);
     if (rows.length === 0) return { uidValidity: target.uidvalidity, mapping: [], modseq: 0 };
+    // RFC 9208 §4.3.1: under the write lock, so that parallel copies and appends cannot pass the quota together.
+    if (options.enforceQuota === true) checkQuota(ctx, target.account_id, rows.reduce((n, r) => n + r.size, 0), rows.length);
     return { uidValidity: target.uidvalidity, ...insertCopies(ctx, target, rows) };
   });
   if (result.modseq > 0) ctx.notifier.emit(toMailboxId, result.modseq);

@@ -12,6 +12,7 @@ import type {
   AppendInput,
   AppendResult,
   ChangeListener,
+  CopyOptions,
   CopyResult,
   Mailbox,
   MailboxChanges,
@@ -183,8 +184,8 @@ export class SqliteStore implements Store {
   ): Promise<StoreFlagsResult> {
     return mutations.storeFlags(this.ctx, mailboxId, uids, operation, flags, unchangedSince);
   }
-  async copyMessages(fromMailboxId: number, uids: readonly number[], toMailboxId: number): Promise<CopyResult> {
-    return mutations.copyMessages(this.ctx, fromMailboxId, uids, toMailboxId);
+  async copyMessages(fromMailboxId: number, uids: readonly number[], toMailboxId: number, options?: CopyOptions): Promise<CopyResult> {
+    return mutations.copyMessages(this.ctx, fromMailboxId, uids, toMailboxId, options);
   }
   async moveMessages(fromMailboxId: number, uids: readonly number[], toMailboxId: number): Promise<CopyResult> {
     return mutations.moveMessages(this.ctx, fromMailboxId, uids, toMailboxId);
