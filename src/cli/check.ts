@@ -47,6 +47,9 @@ export function registerCheckCommand(program: Command): void {
       try {
         const config = configOf(command);
         if (options.dropMissing === true && options.repair !== true) throw new Error('--drop-missing needs --repair');
+        // The PostgreSQL store keeps its invariants in one database transaction each (no files to
+        // lose); its checks and backups are PostgreSQL's own (README, "Running several nodes").
+        if (config.store.kind !== 'sqlite') throw new Error('postkeep check examines the embedded (sqlite) store; this configuration uses [store] kind = "postgres"');
         if (!existsSync(config.dataDir)) throw new Error(`no store at ${config.dataDir}`);
         const lock = acquireDataLock(config.dataDir, 'check');
         try {
