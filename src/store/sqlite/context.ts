@@ -116,6 +116,26 @@ export class SqliteContext {
     return this.db.transaction(fn).immediate();
   }
 
+  /**
+   * A write transaction committed with synchronous=NORMAL instead of FULL: for flag changes only.
+   * In WAL mode the database stays consistent after any crash; a process crash loses nothing (the
+   * WAL is written before the commit returns), an OS crash or power cut may lose the last such
+   * commits until the next fsync (any FULL commit, e.g. an APPEND, or a checkpoint), as Dovecot's
+   * default mail_fsync=optimized does for its index. Rule 1 is about acknowledged mail: anything
+   * that adds or removes messages keeps FULL (docs/BENCHMARKS.md "Flag changes and fsync").
+   */
+  writeRelaxed<T>(fn: () => T): T {
+    this.fullSync ??= this.db.pragma('synchronous', { simple: true }) === 2;
+    if (!this.fullSync) return this.write(fn);
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      return this.write(fn);
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
+  }
+  private fullSync: boolean | undefined;
+
   /** Runs fn in a read transaction: one consistent snapshot for several queries. */
   read<T>(fn: () => T): T {
     return this.db.transaction(fn).deferred();

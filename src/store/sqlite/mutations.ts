@@ -20,7 +20,8 @@ export function storeFlags(
   unchangedSince?: number,
 ): StoreFlagsResult {
   const change = parseFlags(flags);
-  const result = ctx.write(() => {
+  // Flags only: no fsync of its own (context.ts writeRelaxed says why that is safe).
+  const result = ctx.writeRelaxed(() => {
     const box = ctx.requireMailbox(mailboxId);
     const updated: MessageMeta[] = [];
     const modified: number[] = [];
