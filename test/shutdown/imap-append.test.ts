@@ -3,7 +3,6 @@
 // once (waiting for a client never holds a shutdown up). The store is held at a gate, so the order
 // is deterministic.
 import assert from 'node:assert/strict';
-import { randomBytes, scryptSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,11 +16,7 @@ import { analyzeMessage } from '../../src/mime/analyze.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import type { Store } from '../../src/store/types.js';
 import { ImapClient } from '../helpers/imap-client.js';
-
-export function cheapHash(password: string): string {
-  const salt = randomBytes(16);
-  return ['scrypt', 1024, 8, 1, salt.toString('base64'), scryptSync(password, salt, 32, { N: 1024, r: 8, p: 1 }).toString('base64')].join('$');
-}
+import { cheapHash } from './cheap-hash.js';
 
 test('shutdown: an APPEND being stored finishes with OK before BYE; IDLE gets BYE at once', { timeout: 20_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'postkeep-shutdown-'));
