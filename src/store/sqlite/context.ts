@@ -5,6 +5,7 @@ import { ChangeNotifier } from '../events.js';
 import type { FileBlobStore } from '../blobs/file-blobs.js';
 import { StoreError, type Mailbox, type MessageAnalyzer, type MessageMeta, type SpecialUse } from '../types.js';
 import { flagList } from '../flags.js';
+import { GroupCommit } from './group-commit.js';
 
 export interface MailboxRow {
   readonly id: number;
@@ -135,6 +136,13 @@ export class SqliteContext {
     }
   }
   private fullSync: boolean | undefined;
+
+  /** Like write(), but shares its commit (and its fsync) with the other writes queued in this
+   *  turn of the event loop (group-commit.ts); resolves only after that commit. */
+  writeGrouped<T>(fn: () => T): Promise<T> {
+    return this.group.run(fn);
+  }
+  private readonly group = new GroupCommit((fn) => this.write(fn));
 
   /** Runs fn in a read transaction: one consistent snapshot for several queries. */
   read<T>(fn: () => T): T {

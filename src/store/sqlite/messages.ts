@@ -32,7 +32,8 @@ export async function appendMessage(ctx: SqliteContext, mailboxId: number, input
         await ctx.blobs.write(input.bytes, blobId);
       }
       try {
-        const result = ctx.write(() => {
+        // Shares its commit with the other appends ready now (group-commit.ts); resolves after it.
+        const result = await ctx.writeGrouped(() => {
           const box = ctx.requireMailbox(mailboxId);
           // Checked again under the write lock: parallel deliveries cannot pass the quota together.
           if (input.enforceQuota === true) checkQuota(ctx, box.account_id, input.bytes.length, 1);
