@@ -15,6 +15,7 @@ export function defaultConfig(dataDir: string): Config {
       listen: ['127.0.0.1:1143'],
       listenTls: ['127.0.0.1:1993'],
       plaintextAuth: 'loopback',
+      admins: [],
       limits: defaultLimits,
     },
     pop3: {

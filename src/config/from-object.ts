@@ -10,6 +10,18 @@ import { ConfigError, logLevels, plaintextAuthValues, type Config } from './type
 
 const LISTEN_EXAMPLE = '(e.g. "127.0.0.1:1143" or "[::1]:1143")';
 
+// Logins as `postkeep user add` accepts them (src/cli/login.ts).
+const LOGIN = /^[A-Za-z0-9._@+-]{1,64}$/;
+
+function readAdmins(imap: TableReader): readonly string[] {
+  const admins = imap.stringArray('admins', [], (item) =>
+    LOGIN.test(item) ? null : `${show(item)} is not a login (1 to 64 characters from A-Z a-z 0-9 . _ @ + -)`,
+  );
+  const twice = admins.find((a, i) => admins.indexOf(a) !== i);
+  if (twice !== undefined) imap.fail('imap.admins', `${show(twice)} is listed twice`);
+  return admins;
+}
+
 function checkListen(item: string): string | null {
   return parseListenAddress(item) === null ? `${show(item)} is not host:port ${LISTEN_EXAMPLE}` : null;
 }
@@ -31,7 +43,7 @@ export function configFromObject(obj: unknown, source?: string, options: FromObj
   const defaults = defaultConfig(path(DEFAULT_DATA_DIR));
 
   const imap = top.table_('imap');
-  imap.checkKeys(['listen', 'listen_tls', 'plaintext_auth', 'limits']);
+  imap.checkKeys(['listen', 'listen_tls', 'plaintext_auth', 'admins', 'limits']);
   const listen = imap.stringArray('listen', defaults.imap.listen, checkListen);
   const listenTls = imap.stringArray('listen_tls', defaults.imap.listenTls, checkListen);
   if (listen.length === 0 && listenTls.length === 0) {
@@ -63,6 +75,7 @@ export function configFromObject(obj: unknown, source?: string, options: FromObj
       listen,
       listenTls,
       plaintextAuth: imap.oneOf('plaintext_auth', plaintextAuthValues, defaults.imap.plaintextAuth),
+      admins: readAdmins(imap),
       limits,
     },
     pop3: {

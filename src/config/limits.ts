@@ -12,6 +12,7 @@ interface LimitRule {
 const rules: readonly LimitRule[] = [
   { field: 'maxLineBytes', min: 8192, why: 'RFC 7162 §4 asks servers to accept command lines of 8192 octets' },
   { field: 'maxMessageBytes', min: 1024, why: 'smaller than any real message' },
+  { field: 'maxMultiAppendBytes', min: 1024, why: 'one small message must fit' },
   { field: 'maxSmallLiteralBytes', min: 1024, why: 'passwords and search strings must fit' },
   { field: 'maxCommandBytes', min: 8192, why: 'a command must fit at least one full line' },
   { field: 'maxNesting', min: 1, why: 'parenthesized lists need at least one level' },

@@ -21,6 +21,8 @@ export interface Config {
     readonly listenTls: readonly string[];
     /** Whether LOGIN/PLAIN may be used on a connection that is not encrypted. */
     readonly plaintextAuth: PlaintextAuth;
+    /** Logins that may set quotas over IMAP (SETQUOTA, RFC 9208 §4.1.3) for any user. */
+    readonly admins: readonly string[];
     readonly limits: Limits;
   };
   /** POP3 (RFC 1939) over the same store; limits and timeouts come from imap.limits. */

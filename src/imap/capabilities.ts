@@ -15,6 +15,8 @@ export interface ConnectionFacts {
   readonly plaintextAuthAllowed: boolean;
   /** Largest message APPEND takes, advertised as APPENDLIMIT=n (RFC 7889 §3). */
   readonly appendLimit?: number;
+  /** SETQUOTA works for this user (an admin, RFC 9208 §4.1.3): advertise QUOTASET. */
+  readonly quotaSet?: boolean;
 }
 
 // Before authentication only what a client needs to log in is relevant; afterwards the
@@ -33,6 +35,8 @@ export function capabilityList(modules: readonly CommandModule[], facts: Connect
   if (!facts.plaintextAuthAllowed) out.push('LOGINDISABLED');
   // RFC 7889 §3: one limit for every mailbox, so it goes into CAPABILITY (and STATUS APPENDLIMIT).
   if (facts.appendLimit !== undefined) out.push(`APPENDLIMIT=${facts.appendLimit}`);
+  // RFC 9208 §1: QUOTASET only where SETQUOTA can succeed, i.e. for an administrator.
+  if (facts.quotaSet === true) out.splice(out.includes('QUOTA') ? out.indexOf('QUOTA') + 1 : out.length, 0, 'QUOTASET');
   if (facts.state !== 'notAuthenticated') out = out.filter((c) => !PRE_AUTH_ONLY.test(c));
   return out;
 }

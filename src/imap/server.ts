@@ -19,6 +19,8 @@ export interface ImapServiceOptions {
   throttle?: LoginThrottle;
   /** Connections per address and per user, shared with POP3; absent: no limit. */
   connections?: ConnectionLimiter;
+  /** Logins that may SETQUOTA for anyone (config [imap] admins). */
+  admins?: readonly string[];
 }
 
 export class ImapService {

@@ -7,11 +7,13 @@ import type { Limits } from './limits.js';
 import type { ImapData } from './wire/data.js';
 import type { CommandContext, SessionState } from './commands/types.js';
 import type { SessionMode } from './session-mode.js';
+import { isAdmin } from './admins.js';
 
 /** What the session exposes to build a command context. */
 export interface ContextHost {
   readonly store: Store;
   readonly limits: Limits;
+  readonly admins: readonly string[];
   readonly log: Logger;
   readonly mode: SessionMode;
   readonly state: SessionState;
@@ -83,5 +85,8 @@ export function commandContext(host: ContextHost): CommandContext {
     refresh: (o) => host.refresh(o.allowExpunge),
     setIdling: (on) => host.setIdling(on),
     unauthenticate: () => host.unauthenticate(),
+    get isAdmin() {
+      return isAdmin(host.state, host.admins);
+    },
   };
 }

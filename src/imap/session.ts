@@ -23,6 +23,7 @@ import { describeError } from './session-errors.js';
 import { commandContext } from './session-context.js';
 import { startCompression, type CompressionLayer } from './compress.js';
 import { isLoopback, looksLikeOtherProtocol } from './peer.js';
+import { isAdmin } from './admins.js';
 
 export interface SessionDeps {
   readonly store: Store;
@@ -34,6 +35,8 @@ export interface SessionDeps {
   readonly throttle?: LoginThrottle;
   /** Per-address and per-user connection counts, shared with POP3. */
   readonly connections?: ConnectionLimiter;
+  /** Logins that may SETQUOTA for anyone (config [imap] admins). */
+  readonly admins?: readonly string[];
 }
 
 const STATE_TEXT: Record<StateKind, string> = {
@@ -298,6 +301,7 @@ export class Session {
       starttls: !this.secure,
       plaintextAuthAllowed: this.plaintextAuthAllowed(),
       appendLimit: this.deps.limits.maxMessageBytes,
+      quotaSet: isAdmin(this.state, this.deps.admins),
     });
   }
 
@@ -312,6 +316,7 @@ export class Session {
     return commandContext({
       store: this.deps.store,
       limits: this.deps.limits,
+      admins: this.deps.admins ?? [],
       log: this.log,
       mode: this.mode,
       get state() {

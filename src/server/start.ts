@@ -111,6 +111,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       logger,
       secureContext: () => tls.current(),
       plaintextAuth: config.imap.plaintextAuth,
+      admins: config.imap.admins,
     });
     pop3 = new Pop3Service({
       store,

@@ -107,6 +107,6 @@ test('the config comes from POSTKEEP_CONFIG; a missing or wrong one is one line'
   assert.deepEqual(await runCli(['--config', config, 'user', 'list']), {
     code: 1,
     stdout: '',
-    stderr: `postkeep: Unknown key imap.lisen in ${config}; allowed: listen, listen_tls, plaintext_auth, limits\n`,
+    stderr: `postkeep: Unknown key imap.lisen in ${config}; allowed: listen, listen_tls, plaintext_auth, admins, limits\n`,
   });
 });

@@ -36,11 +36,11 @@ test('partial objects keep the other defaults', () => {
 });
 
 test('unknown keys are named with the allowed ones', () => {
-  fails({ imap: { lisen: [] } }, 'Unknown key imap.lisen in postkeep.toml; allowed: listen, listen_tls, plaintext_auth, limits', 'postkeep.toml');
+  fails({ imap: { lisen: [] } }, 'Unknown key imap.lisen in postkeep.toml; allowed: listen, listen_tls, plaintext_auth, admins, limits', 'postkeep.toml');
   fails({ datadir: 'x' }, 'Unknown key datadir; allowed: data_dir, imap, tls, store, log, pop3, lmtp');
   fails(
     { imap: { limits: { max_line: 1 } } },
-    'Unknown key imap.limits.max_line; allowed: max_line_bytes, max_message_bytes, max_small_literal_bytes, max_command_bytes, ' +
+    'Unknown key imap.limits.max_line; allowed: max_line_bytes, max_message_bytes, max_multi_append_bytes, max_small_literal_bytes, max_command_bytes, ' +
       'max_nesting, max_pipelined, max_output_buffer_bytes, idle_timeout_authenticated_ms, idle_timeout_unauthenticated_ms, max_auth_failures, ' +
       'max_connections_per_ip, max_connections_per_user, login_failure_delay_ms, login_failure_max_delay_ms, login_lockout_user_failures, ' +
       'login_lockout_ip_failures, login_lockout_ms',
@@ -50,6 +50,14 @@ test('unknown keys are named with the allowed ones', () => {
   fails({ store: { bogus: 1 } }, 'Unknown key store.bogus; allowed: kind, url, pool_size');
   fails({ log: { lvl: 'x' } }, 'Unknown key log.lvl; allowed: level');
   fails({ log: { data_dir: 'x' } }, 'Unknown key log.data_dir; allowed: level (top-level keys such as data_dir go before the first [table])');
+});
+
+test('imap.admins: valid logins, each once (SETQUOTA, RFC 9208 §4.1.3)', () => {
+  assert.deepEqual(configFromObject({ imap: { admins: ['postmaster', 'ops@example.org'] } }).imap.admins, ['postmaster', 'ops@example.org']);
+  assert.deepEqual(configFromObject({}).imap.admins, []);
+  fails({ imap: { admins: 'root' } }, 'imap.admins: expected an array of strings, got "root"');
+  fails({ imap: { admins: ['a b'] } }, 'imap.admins[0]: "a b" is not a login (1 to 64 characters from A-Z a-z 0-9 . _ @ + -)');
+  fails({ imap: { admins: ['root', 'root'] } }, 'imap.admins: "root" is listed twice');
 });
 
 test('bad values are named with what is allowed', () => {
@@ -111,7 +119,7 @@ test('files: relative paths are relative to the file, errors name the file', () 
   assert.deepEqual(config.imap.listen, ['0.0.0.0:143']);
 
   writeFileSync(file, '[imap]\nlisen = []\n');
-  assert.throws(() => loadConfig(file), { name: 'ConfigError', message: `Unknown key imap.lisen in ${file}; allowed: listen, listen_tls, plaintext_auth, limits` });
+  assert.throws(() => loadConfig(file), { name: 'ConfigError', message: `Unknown key imap.lisen in ${file}; allowed: listen, listen_tls, plaintext_auth, admins, limits` });
   writeFileSync(file, 'data_dir = \n');
   assert.throws(() => loadConfig(file), { name: 'ConfigError', message: `${file}: invalid TOML at line 1, column 12: invalid value` });
   const missing = join(dir, 'nope.toml');

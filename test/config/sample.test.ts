@@ -30,7 +30,7 @@ test('the sample config shows every key with its default', () => {
     'idle_timeout_authenticated_ms', 'idle_timeout_unauthenticated_ms', 'max_auth_failures',
     'max_connections_per_ip', 'max_connections_per_user', 'login_failure_delay_ms', 'login_failure_max_delay_ms',
     'login_lockout_user_failures', 'login_lockout_ip_failures', 'login_lockout_ms',
-    'local_domains', 'recipient_delimiter', 'plus_to_mailbox', ...limitKeys]) {
+    'local_domains', 'recipient_delimiter', 'plus_to_mailbox', 'admins', ...limitKeys]) {
     assert.ok(keys.includes(key), `sample lacks ${key}`);
   }
 });

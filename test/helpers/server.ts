@@ -17,6 +17,8 @@ export interface TestServerOptions {
   readonly pop3PlaintextAuth?: 'always' | 'loopback' | 'never';
   /** Extra [lmtp] keys in snake_case (listen is always port 0; local_domains ["example.org"]). */
   readonly lmtp?: Record<string, unknown>;
+  /** [imap] admins: logins that may SETQUOTA (RFC 9208). */
+  readonly admins?: readonly string[];
 }
 
 type RunningServer = Awaited<ReturnType<typeof startServer>>;
@@ -51,6 +53,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
         listen_tls: ['127.0.0.1:0'],
         plaintext_auth: opts.plaintextAuth ?? 'loopback',
         ...(opts.limits ? { limits: opts.limits } : {}),
+        ...(opts.admins ? { admins: opts.admins } : {}),
       },
       // Port 0 here too: the default POP3 ports would clash between tests running in parallel.
       pop3: { listen: ['127.0.0.1:0'], listen_tls: ['127.0.0.1:0'], plaintext_auth: opts.pop3PlaintextAuth ?? 'loopback' },

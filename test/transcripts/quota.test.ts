@@ -2,7 +2,7 @@
 // administrator's, answered NO [NOPERM] over IMAP), so these scripts live here rather than in
 // test/fixtures/transcripts, whose files run without any quota.
 import { after, before, describe, it } from 'node:test';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { readFixture, startTestServer, type TestServer } from '../helpers/server.js';
 import { runTranscript } from '../helpers/transcript.js';
 
 // simple.eml is 465 bytes. Limits: 2048 bytes (2 KiB) and 3 messages.
@@ -107,6 +107,66 @@ S: * BYE...
 S: z OK...
 `;
 
+// An administrator (config [imap] admins) sets quotas: RFC 9208 §4.1.3's example with our root names,
+// "" for one's own and "#user/<login>" for anyone's. quota_alice has one 465-byte message and the limits
+// STORAGE 111 KiB, MESSAGE 1000 to start with.
+const ADMIN = `
+@session A
+C: a0 LOGIN $USER $PASS
+S: a0 OK...
+C: a1 CAPABILITY
+S/: \\* CAPABILITY .* QUOTA QUOTASET QUOTA=RES-STORAGE QUOTA=RES-MESSAGE .*
+S: a1 OK...
+C: S0000 GETQUOTA "#user/quota_alice"
+S: * QUOTA "#user/quota_alice" (STORAGE 1 111 MESSAGE 1 1000)
+S: S0000 OK...
+# §4.1.3: limits not listed (MESSAGE) are removed
+C: S0001 SETQUOTA "#user/quota_alice" (STORAGE 510)
+S: * QUOTA "#user/quota_alice" (STORAGE 1 510)
+S: S0001 OK...
+C: S0002 SETQUOTA "!partition/sda4" (STORAGE 99999999)
+S: S0002 NO [NONEXISTENT]...
+C: s3 SETQUOTA "#user/nobody" (MESSAGE 1)
+S: s3 NO [NONEXISTENT]...
+C: s4 SETQUOTA "#user/quota_alice" (FILES 1)
+S/: s4 NO .*STORAGE and MESSAGE.*
+C: s5 SETQUOTA "#user/quota_alice" (MESSAGE 1 MESSAGE 2)
+S/: s5 BAD .*
+# One's own root: the limit applies at once
+C: s6 SETQUOTA "" (MESSAGE 0)
+S: * QUOTA "" (MESSAGE 0 0)
+S: s6 OK...
+C: s7 APPEND INBOX {{file:simple.eml}}
+S: s7 NO [OVERQUOTA]...
+C: s8 SETQUOTA "" ()
+S: * QUOTA "" ()
+S: s8 OK...
+C: s9 GETQUOTAROOT INBOX
+S: * QUOTAROOT "?INBOX"? ""
+S: * QUOTA "" ()
+S: s9 OK...
+C: s10 GETQUOTA "#user/quota_admin"
+S: * QUOTA "#user/quota_admin" ()
+S: s10 OK...
+# Not an administrator: no QUOTASET, SETQUOTA NO [NOPERM], others' roots do not exist
+@session B
+C: b0 LOGIN quota_alice pw-alice
+S: b0 OK...
+C: b1 CAPABILITY
+S/: \\* CAPABILITY (?!.*QUOTASET).*
+S: b1 OK...
+C: b2 GETQUOTAROOT INBOX
+S: * QUOTAROOT "?INBOX"? ""
+S: * QUOTA "" (STORAGE 1 510)
+S: b2 OK...
+C: b3 SETQUOTA "" (STORAGE 1000)
+S: b3 NO [NOPERM]...
+C: b4 GETQUOTA "#user/quota_admin"
+S: b4 NO [NONEXISTENT]...
+C: b5 SETQUOTA "#user/quota_admin" (STORAGE 1)
+S: b5 NO [NOPERM]...
+`;
+
 describe('QUOTA transcripts (RFC 9208)', () => {
   let server: TestServer;
   before(async () => {
@@ -119,6 +179,18 @@ describe('QUOTA transcripts (RFC 9208)', () => {
     const account = await server.addUser('quota_limited', 'pw-limited');
     await server.store.setQuota(account.id, { storage: 2048, messages: 3 });
     await runTranscript('quota-limited', LIMITED, { server, user: 'quota_limited', password: 'pw-limited' });
+  });
+  it('SETQUOTA by an administrator ([imap] admins), NOPERM for others, QUOTASET only for admins', async () => {
+    const admins = await startTestServer({ admins: ['quota_admin'] });
+    try {
+      await admins.addUser('quota_admin', 'pw-admin');
+      const alice = await admins.addUser('quota_alice', 'pw-alice');
+      await admins.store.setQuota(alice.id, { storage: 111 * 1024, messages: 1000 });
+      await admins.seed('quota_alice', 'INBOX', await readFixture('transcripts/simple.eml'));
+      await runTranscript('quota-admin', ADMIN, { server: admins, user: 'quota_admin', password: 'pw-admin' });
+    } finally {
+      await admins.stop();
+    }
   });
   it('no limits', async () => {
     await server.addUser('quota_none', 'pw-none');

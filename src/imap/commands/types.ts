@@ -84,6 +84,8 @@ export interface CommandContext {
   /** UNAUTHENTICATE (RFC 8437 §3): back to not authenticated; ENABLEd extensions, the saved search
    *  result and the selected mailbox are forgotten (TLS and compression stay). */
   unauthenticate(): void;
+  /** The logged-in user is in config [imap] admins: may SETQUOTA for anyone (RFC 9208 §4.1.3). */
+  readonly isAdmin: boolean;
   /** SEARCHRES `$` (RFC 5182): the saved UIDs of the selected mailbox, or null. */
   savedSearch: number[] | null;
 }
