@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PG, PG_END, PG_START, pgMarkdown, pgRows, printPg, replaceSection, type PgRow } from './report-pg.js';
 import type { Figure } from './scenarios/types.js';
 
 export interface ScenarioResult {
@@ -18,6 +19,8 @@ export interface RunResult {
   readonly machine: Record<string, string>;
   readonly settings: Record<string, unknown>;
   readonly scenarios: ScenarioResult[];
+  /** When postkeep-pg ran: every figure of it next to postkeep (sqlite) and Dovecot, with pg/sqlite. */
+  readonly postgres?: PgRow[];
 }
 
 export interface Row {
@@ -82,7 +85,7 @@ export function markdownTable(result: ScenarioResult, baseline = 'dovecot'): str
 
 export function printResult(result: ScenarioResult): void {
   const servers = Object.keys(result.servers);
-  const baselines = servers.filter((s) => s !== 'postkeep');
+  const baselines = servers.filter((s) => s !== 'postkeep' && s !== PG);
   console.log(`\n== ${result.title}`);
   for (const base of baselines.length > 0 ? baselines : ['dovecot']) {
     if (baselines.length > 1) console.log(`-- against ${base}`);
@@ -92,17 +95,25 @@ export function printResult(result: ScenarioResult): void {
       );
     }
   }
+  printPg(result);
 }
 
 const START = '<!-- results:start (written by npm run bench) -->';
 const END = '<!-- results:end -->';
 
-export async function writeResults(run: RunResult, resultsDir: string): Promise<{ file: string; merged: RunResult }> {
+export async function writeResults(run: RunResult, resultsDir: string): Promise<{ file: string; merged: RunResult; pgMerged: RunResult | null }> {
   await mkdir(resultsDir, { recursive: true });
   const file = join(resultsDir, `${run.date.replace(/[:.]/g, '-')}.json`);
   await writeFile(file, JSON.stringify(run, null, 2) + '\n');
-  // latest.json: the newest result of every scenario (a --scenario run replaces only its own).
-  const latestPath = join(resultsDir, 'latest.json');
+  const merged = await mergeLatest(run, join(resultsDir, 'latest.json'));
+  // latest-postgres.json: the same, for the scenarios run with postkeep-pg (a run without it keeps it).
+  const withPg = run.scenarios.filter((s) => PG in s.servers);
+  const pgMerged = withPg.length > 0 ? await mergeLatest({ ...run, scenarios: withPg }, join(resultsDir, 'latest-postgres.json')) : null;
+  return { file, merged, pgMerged };
+}
+
+/** The newest result of every scenario (a --scenario run replaces only its own), written to latestPath. */
+async function mergeLatest(run: RunResult, latestPath: string): Promise<RunResult> {
   let merged: RunResult = run;
   if (existsSync(latestPath)) {
     try {
@@ -115,8 +126,12 @@ export async function writeResults(run: RunResult, resultsDir: string): Promise<
   }
   const order = ['login', 'append', 'lmtp', 'big-mailbox', 'search', 'flag-churn', 'idle', 'mixed'];
   merged = { ...merged, scenarios: [...merged.scenarios].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name)) };
+  // RunResult.postgres: recomputed from the merged scenarios (present only when one has postkeep-pg).
+  const { postgres: _old, ...rest } = merged;
+  const pg = merged.scenarios.flatMap((s) => pgRows(s));
+  merged = pg.length > 0 ? { ...rest, postgres: pg } : rest;
   await writeFile(latestPath, JSON.stringify(merged, null, 2) + '\n');
-  return { file, merged };
+  return merged;
 }
 
 export function resultsMarkdown(run: RunResult): string {
@@ -126,7 +141,7 @@ export function resultsMarkdown(run: RunResult): string {
   out.push('');
   for (const s of run.scenarios) {
     out.push(`### ${s.title}`, '', `Run ${s.date}.`, '');
-    const others = Object.keys(s.servers).filter((x) => x !== 'postkeep');
+    const others = Object.keys(s.servers).filter((x) => x !== 'postkeep' && x !== PG);
     for (const base of others.length > 0 ? others : ['dovecot']) {
       if (others.length > 1) out.push(`Against ${base}:`, '');
       out.push(markdownTable(s, base), '');
@@ -140,11 +155,10 @@ export function resultsMarkdown(run: RunResult): string {
   return out.join('\n');
 }
 
-export async function updateDoc(docPath: string, run: RunResult): Promise<void> {
-  const section = resultsMarkdown(run);
+/** pgRun: the PostgreSQL comparison to write into its own section (null: leave that section alone). */
+export async function updateDoc(docPath: string, run: RunResult, pgRun: RunResult | null = null): Promise<void> {
   let text = existsSync(docPath) ? await readFile(docPath, 'utf8') : `# Benchmarks\n\n${START}\n${END}\n`;
-  const a = text.indexOf(START);
-  const b = text.indexOf(END);
-  text = a >= 0 && b > a ? text.slice(0, a) + section + text.slice(b + END.length) : `${text.trimEnd()}\n\n${section}\n`;
+  text = replaceSection(text, START, END, resultsMarkdown(run));
+  if (pgRun) text = replaceSection(text, PG_START, PG_END, pgMarkdown(pgRun));
   await writeFile(docPath, text);
 }

@@ -1,13 +1,16 @@
-// npm run bench [-- --scenario NAME[,NAME]] [--quick] [--servers postkeep,dovecot] [--big N]
+// npm run bench [-- --scenario NAME[,NAME]] [--quick] [--servers postkeep,postkeep-pg,dovecot] [--big N]
 //   [--idle N] [--churn-seconds S] [--profile] [--no-fsync-always] [--no-docs] [--results-dir DIR]
-// Seeds both servers with the same mail, runs each scenario against both, prints Postkeep's figure,
-// Dovecot's and the ratio, writes bench/results/<date>.json and latest.json, updates docs/BENCHMARKS.md.
+//   [--pg-url postgres://...] [--pg-big N] [--pg-pool N]
+// Seeds the servers with the same mail, runs each scenario against each, prints Postkeep's figure,
+// Dovecot's and the ratio (and, with postkeep-pg, the PostgreSQL store's figure and pg/sqlite),
+// writes bench/results/<date>.json and latest.json, updates docs/BENCHMARKS.md.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { scenarios } from './scenarios/index.js';
 import { runSuite, stopAll } from './suite.js';
+import type { ServerName } from './target.js';
 
 const { values } = parseArgs({
   options: {
@@ -21,6 +24,9 @@ const { values } = parseArgs({
     'no-fsync-always': { type: 'boolean', default: false },
     'no-docs': { type: 'boolean', default: false },
     'results-dir': { type: 'string' },
+    'pg-url': { type: 'string' },
+    'pg-big': { type: 'string' },
+    'pg-pool': { type: 'string' },
   },
 });
 
@@ -65,7 +71,12 @@ process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
 const root = resolve(process.cwd());
-const servers = (values.servers ?? '').split(',').filter((s): s is 'postkeep' | 'dovecot' => s === 'postkeep' || s === 'dovecot');
+const known: readonly ServerName[] = ['postkeep', 'postkeep-pg', 'dovecot'];
+const servers = (values.servers ?? '').split(',').map((s) => s.trim()).filter((s): s is ServerName => (known as readonly string[]).includes(s));
+if (servers.length === 0) {
+  console.error(`no such server; choose from: ${known.join(', ')}`);
+  process.exit(2);
+}
 try {
   await runSuite({
     servers,
@@ -75,6 +86,11 @@ try {
     docPath: values['no-docs'] ? null : resolve(root, 'docs/BENCHMARKS.md'),
     ...(values.profile ? { cpuProfileDir: resolve(root, 'bench/results/profiles') } : {}),
     dovecotFsyncAlways: !values['no-fsync-always'],
+    pg: {
+      ...(values['pg-url'] !== undefined ? { url: values['pg-url'] } : {}),
+      ...(values['pg-pool'] !== undefined ? { poolSize: Number(values['pg-pool']) } : {}),
+    },
+    pgSettings: values['pg-big'] !== undefined ? { bigCount: Number(values['pg-big']) } : {},
     log: (line) => console.error(line),
     print: true,
   });

@@ -5,13 +5,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, cpus, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { dovecot } from './dovecot/target.js';
+import { postkeepPg, type PgTargetOptions } from './postkeep/pg-target.js';
 import { postkeep } from './postkeep/target.js';
+import { dropAllBenchDatabases, serverDescription } from './postgres/database.js';
+import { pgRows } from './report-pg.js';
 import { printResult, updateDoc, writeResults, type RunResult, type ScenarioResult } from './report.js';
 import type { BenchSettings, Figure, Scenario } from './scenarios/types.js';
-import type { AccountPlan, RunningTarget, ServerKind, StartOptions } from './target.js';
+import type { AccountPlan, RunningTarget, ServerKind, ServerName, StartOptions } from './target.js';
 
 export interface SuiteOptions {
-  readonly servers: ReadonlyArray<'postkeep' | 'dovecot'>;
+  readonly servers: readonly ServerName[];
   readonly scenarios: readonly Scenario[];
   readonly settings: BenchSettings;
   readonly resultsDir: string;
@@ -23,6 +26,10 @@ export interface SuiteOptions {
   readonly log: (line: string) => void;
   /** Print the comparison table on stdout (the CLI; not the smoke test). */
   readonly print?: boolean;
+  /** postkeep-pg: which server, pool size, seeding batch (defaults: this machine, 10, 500). */
+  readonly pg?: Partial<PgTargetOptions>;
+  /** postkeep-pg only: settings that differ (a smaller big mailbox when seeding it is too slow). */
+  readonly pgSettings?: Partial<BenchSettings>;
 }
 
 const running = new Set<RunningTarget>();
@@ -31,6 +38,7 @@ const running = new Set<RunningTarget>();
 export async function stopAll(): Promise<void> {
   await Promise.all([...running].map((t) => t.stop().catch(() => {})));
   running.clear();
+  await dropAllBenchDatabases();
 }
 
 function plan(scenarios: readonly Scenario[], settings: BenchSettings): AccountPlan[] {
@@ -47,7 +55,7 @@ function tryRun(cmd: string, args: string[]): string {
   }
 }
 
-async function machine(servers: readonly string[]): Promise<Record<string, string>> {
+async function machine(servers: readonly string[], pgUrl: string | undefined): Promise<Record<string, string>> {
   const dirty = tryRun('git', ['status', '--porcelain', '--', 'src']) !== '';
   return {
     date: new Date().toISOString(),
@@ -56,12 +64,14 @@ async function machine(servers: readonly string[]): Promise<Record<string, strin
     kernel: release(),
     node: process.version,
     dovecot: servers.includes('dovecot') ? await dovecot.version() : 'not run',
+    ...(servers.includes('postkeep-pg') ? { postgresql: await serverDescription(pgUrl).catch((e: unknown) => String(e)) } : {}),
     postkeep: `${tryRun('git', ['rev-parse', '--short', 'HEAD'])}${dirty ? ' + uncommitted changes in src/ (other work in progress)' : ''}`,
     load: 'machine shared with other jobs while running; compare ratios from one run, not absolute figures across runs',
   };
 }
 
-async function runOn(kind: ServerKind, label: string, scenarios: readonly Scenario[], options: SuiteOptions, start: Partial<StartOptions>): Promise<Map<string, Figure[] | { error: string }>> {
+async function runOn(kind: ServerKind, label: string, scenarios: readonly Scenario[], suite: SuiteOptions, start: Partial<StartOptions>, settings = suite.settings): Promise<Map<string, Figure[] | { error: string }>> {
+  const options = { ...suite, settings };
   const out = new Map<string, Figure[] | { error: string }>();
   const dir = await mkdtemp(join(tmpdir(), `postkeep-bench-${kind.name}-`));
   let target: RunningTarget | undefined;
@@ -73,7 +83,7 @@ async function runOn(kind: ServerKind, label: string, scenarios: readonly Scenar
     const needsIdle = scenarios.some((s) => s.name === 'idle');
     const startOptions: StartOptions = {
       maxConnections: (needsIdle ? options.settings.idleCount : 0) + options.settings.mixedIdle + 500,
-      ...(options.cpuProfileDir !== undefined && kind.name === 'postkeep' ? { cpuProfileDir: options.cpuProfileDir } : {}),
+      ...(options.cpuProfileDir !== undefined && kind.name !== 'dovecot' ? { cpuProfileDir: options.cpuProfileDir } : {}),
       ...start,
     };
     target = await kind.start(dir, startOptions);
@@ -97,6 +107,7 @@ async function runOn(kind: ServerKind, label: string, scenarios: readonly Scenar
       await target.stop();
       running.delete(target);
     }
+    await kind.cleanup?.(dir).catch((err: unknown) => options.log(`${label}: cleanup failed: ${err instanceof Error ? err.message : String(err)}`));
     await rm(dir, { recursive: true, force: true });
   }
   return out;
@@ -105,10 +116,11 @@ async function runOn(kind: ServerKind, label: string, scenarios: readonly Scenar
 export async function runSuite(options: SuiteOptions): Promise<RunResult> {
   const date = new Date().toISOString();
   const perServer = new Map<string, Map<string, Figure[] | { error: string }>>();
-  const kinds: Record<string, ServerKind> = { postkeep, dovecot };
+  const pg: PgTargetOptions = { poolSize: 10, seedBatch: 500, ...options.pg };
+  const pgSettings: BenchSettings = { ...options.settings, ...options.pgSettings };
+  const kinds: Record<ServerName, ServerKind> = { postkeep, 'postkeep-pg': postkeepPg(pg), dovecot };
   for (const name of options.servers) {
-    const kind = kinds[name];
-    if (kind) perServer.set(name, await runOn(kind, name, options.scenarios, options, {}));
+    perServer.set(name, await runOn(kinds[name], name, options.scenarios, options, {}, name === 'postkeep-pg' ? pgSettings : options.settings));
   }
   const fsyncScenarios = options.scenarios.filter((s) => s.name === 'append' || s.name === 'lmtp');
   if (options.dovecotFsyncAlways && options.servers.includes('dovecot') && fsyncScenarios.length > 0) {
@@ -123,16 +135,34 @@ export async function runSuite(options: SuiteOptions): Promise<RunResult> {
     return { name: s.name, title: s.title, date, servers };
   });
   if (options.print) for (const s of scenarios) printResult(s);
+  const withPg = options.servers.includes('postkeep-pg');
   const run: RunResult = {
     date,
-    machine: await machine(options.servers),
-    settings: { ...options.settings, servers: options.servers, dovecotFsync: 'optimized (default)', postkeepFsync: 'every APPEND/delivery: blob file + directory fsync, SQLite WAL synchronous=FULL' },
+    machine: await machine(options.servers, pg.url),
+    settings: {
+      ...options.settings,
+      servers: options.servers,
+      dovecotFsync: 'optimized (default)',
+      postkeepFsync: 'every APPEND/delivery: blob file + directory fsync, SQLite WAL synchronous=FULL',
+      ...(withPg
+        ? {
+            postkeepPg: {
+              poolSize: pg.poolSize,
+              seedBatch: pg.seedBatch,
+              settings: pgSettings,
+              durability: "the server's own (commit waits for the WAL flush when synchronous_commit=on)",
+              memory: 'the Postkeep process only; the PostgreSQL server processes are not counted',
+            },
+          }
+        : {}),
+    },
     scenarios,
+    ...(withPg ? { postgres: scenarios.flatMap((s) => pgRows(s)) } : {}),
   };
-  const { file, merged } = await writeResults(run, options.resultsDir);
+  const { file, merged, pgMerged } = await writeResults(run, options.resultsDir);
   options.log(`results: ${file}`);
   if (options.docPath) {
-    await updateDoc(options.docPath, merged);
+    await updateDoc(options.docPath, merged, pgMerged);
     options.log(`updated ${options.docPath}`);
   }
   return run;

@@ -34,10 +34,15 @@ export interface StartOptions {
   readonly maxConnections: number;
 }
 
+/** postkeep: the embedded store; postkeep-pg: the PostgreSQL store; dovecot: the reference. */
+export type ServerName = 'postkeep' | 'postkeep-pg' | 'dovecot';
+
 export interface ServerKind {
-  readonly name: 'postkeep' | 'dovecot';
+  readonly name: ServerName;
   /** Writes the plan's accounts and mail into a fresh directory; returns seconds taken. */
   seed(dir: string, plan: SeedPlan, log: (line: string) => void): Promise<number>;
   start(dir: string, options: StartOptions): Promise<RunningTarget>;
+  /** After the server stopped (or seeding failed): release what seed() made outside dir (a database). */
+  cleanup?(dir: string): Promise<void>;
   version(): Promise<string>;
 }
