@@ -7,6 +7,8 @@ import type { SearchMessage } from './types.js';
 export class Candidate {
   /** undefined: not loaded yet; null: the store has no summary for it (no header fields). */
   summary: MessageSummary | null | undefined = undefined;
+  /** The folded header text from the store (SearchContext.loadHeaderText); undefined: not loaded. */
+  headerText: string | undefined = undefined;
   /** undefined: not loaded yet. */
   body: string | undefined = undefined;
   #foldedHeaders: Array<readonly [string, string]> | undefined;
@@ -21,8 +23,29 @@ export class Candidate {
     return this.#foldedHeaders;
   }
 
+  /** True once the header fields can be judged (from the header text or the summary). */
+  get headersLoaded(): boolean {
+    return this.headerText !== undefined || this.summary !== undefined;
+  }
+
+  /** Some field `name` (lower case) has a folded value containing `needle` (folded). */
+  headerMatches(name: string, needle: string): boolean {
+    const text = this.headerText;
+    if (text === undefined) return this.foldedHeaders().some(([n, v]) => n === name && v.includes(needle));
+    // Lines "name: value\n"; a match must start a line (values hold no line break).
+    const key = `${name}: `;
+    for (let at = text.indexOf(key); at >= 0; at = text.indexOf(key, at + 1)) {
+      if (at > 0 && text.charCodeAt(at - 1) !== 10) continue;
+      const end = text.indexOf('\n', at);
+      const value = text.slice(at + key.length, end < 0 ? text.length : end);
+      if (value.includes(needle)) return true;
+    }
+    return false;
+  }
+
   /** The whole header as "name: value" lines, folded (for TEXT). */
   foldedHeaderText(): string {
+    if (this.headerText !== undefined) return this.headerText;
     this.#foldedHeaderText ??= this.foldedHeaders()
       .map(([name, value]) => `${name}: ${value}\n`)
       .join('');

@@ -141,10 +141,7 @@ function flagTest(flag: string, set: boolean): Predicate {
 function headerTest(field: string, value: string): Predicate {
   const name = field.toLowerCase();
   const needle = foldCase(value);
-  return (c) => {
-    if (c.summary === undefined) return undefined;
-    return c.foldedHeaders().some(([n, v]) => n === name && v.includes(needle));
-  };
+  return (c) => (c.headersLoaded ? c.headerMatches(name, needle) : undefined);
 }
 
 function bodyTest(value: string): Predicate {
@@ -158,7 +155,7 @@ function textTest(value: string): Predicate {
   const needle = foldCase(value);
   if (needle === '') return () => true;
   return (c) => {
-    const inHeader = c.summary === undefined ? undefined : c.foldedHeaderText().includes(needle);
+    const inHeader = c.headersLoaded ? c.foldedHeaderText().includes(needle) : undefined;
     if (inHeader === true) return true;
     if (c.body === undefined) return undefined;
     if (c.foldedBody().includes(needle)) return true;

@@ -27,12 +27,23 @@ export async function searchMessages(key: SearchKey, ctx: SearchContext): Promis
   const matched: number[] = [];
   let pending = judge(ctx.messages.map((m) => new Candidate(m)), predicate, matched);
 
-  if (pending.length > 0 && needs.summary) {
+  // Header keys read the store's short header text when it has one; the summary only where it has not.
+  const loadHeaderText = needs.headers && !needs.summary ? ctx.loadHeaderText : undefined;
+  if (pending.length > 0 && loadHeaderText) {
+    const without: Candidate[] = [];
     for (let i = 0; i < pending.length; i += SUMMARY_BATCH) {
       const batch = pending.slice(i, i + SUMMARY_BATCH);
-      const summaries = await ctx.loadSummaries(batch.map((c) => c.msg.meta.uid));
-      for (const c of batch) c.summary = summaries.get(c.msg.meta.uid) ?? null;
+      const texts = await loadHeaderText(batch.map((c) => c.msg.meta.uid));
+      for (const c of batch) {
+        const text = texts.get(c.msg.meta.uid);
+        if (typeof text === 'string') c.headerText = text;
+        else without.push(c);
+      }
     }
+    await loadSummaries(without, ctx);
+    pending = judge(pending, predicate, matched);
+  } else if (pending.length > 0 && (needs.summary || needs.headers)) {
+    await loadSummaries(pending, ctx);
     pending = judge(pending, predicate, matched);
   }
 
@@ -51,6 +62,14 @@ export async function searchMessages(key: SearchKey, ctx: SearchContext): Promis
   }
 
   return matched.sort((a, b) => a - b);
+}
+
+async function loadSummaries(candidates: readonly Candidate[], ctx: SearchContext): Promise<void> {
+  for (let i = 0; i < candidates.length; i += SUMMARY_BATCH) {
+    const batch = candidates.slice(i, i + SUMMARY_BATCH);
+    const summaries = await ctx.loadSummaries(batch.map((c) => c.msg.meta.uid));
+    for (const c of batch) c.summary = summaries.get(c.msg.meta.uid) ?? null;
+  }
 }
 
 /** Adds the matches to `matched` and returns the candidates that cannot be decided yet. */

@@ -16,6 +16,10 @@ export interface SearchContext {
   /** Batched; called only when a key needs headers or the Date: header. A UID missing from the
    *  answer is treated as a message without header fields. */
   loadSummaries(uids: readonly number[]): Promise<Map<number, MessageSummary>>;
+  /** Optional and cheaper than loadSummaries for header keys (FROM, SUBJECT, HEADER, TEXT): per UID
+   *  the folded header text, one "name: value\n" line per field (as Candidate.foldedHeaderText);
+   *  null where the store has none (that message's summary is loaded instead). */
+  loadHeaderText?(uids: readonly number[]): Promise<Map<number, string | null>>;
   /** Decoded text of the body parts; called only for BODY/TEXT keys, per remaining candidate. */
   loadBodyText(meta: MessageMeta): Promise<string>;
   /** SEARCHRES "$" (RFC 5182): UIDs of the saved result, or null when none was saved. */

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import type { SearchKey, SeqRange } from '../../src/imap/wire/ast.js';
 import { searchMessages } from '../../src/search/index.js';
 import { context } from './fixtures.js';
+import { searchHeaderText } from '../../src/store/sqlite/search-headers.js';
 
 const set = (...ranges: Array<[number | '*', number | '*']>) => ({
   kind: 'set' as const,
@@ -84,9 +85,22 @@ const table: Array<[string, SearchKey, number[]]> = [
   ['empty AND is ALL', and(), [10, 20, 30, 45]],
 ];
 
+/** The same fixtures with the store's folded header text (the SQLite store's fast path). */
+function withHeaderText(): ReturnType<typeof context> {
+  const ctx = context();
+  return {
+    ...ctx,
+    async loadHeaderText(uids) {
+      const summaries = await context().loadSummaries(uids);
+      return new Map([...summaries].map(([uid, summary]) => [uid, searchHeaderText(summary)]));
+    },
+  };
+}
+
 for (const [name, key, expected] of table) {
   test(`SEARCH ${name}`, async () => {
     assert.deepEqual(await searchMessages(key, context()), expected);
+    assert.deepEqual(await searchMessages(key, withHeaderText()), expected, 'same answer from the header text');
   });
 }
 

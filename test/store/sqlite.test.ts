@@ -174,6 +174,30 @@ describe('sqlite store', () => {
     }
   });
 
+  test('migration 4 fills the search header text of contents stored before it existed', async () => {
+    const dir = tempDir();
+    try {
+      let store = await openIn(dir);
+      const account = await store.createAccount('old4', 'h');
+      const box = await store.getMailbox(account.id, 'INBOX');
+      assert.ok(box);
+      await store.appendMessage(box.id, { bytes: makeMessage({ subject: 'Hello WORLD' }), flags: [] });
+      const before = (await store.getSearchHeaderText(box.id, [1])).get(1);
+      assert.match(before ?? '', /^subject: hello world$/m);
+      await store.close();
+      const db = new Database(join(dir, DATABASE_FILE));
+      db.exec('UPDATE blobs SET search_headers = NULL; PRAGMA user_version = 3;');
+      db.close();
+      store = await openIn(dir);
+      const raw = new Database(join(dir, DATABASE_FILE), { readonly: true });
+      assert.equal(raw.prepare('SELECT search_headers FROM blobs').pluck().get(), before);
+      raw.close();
+      await store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('migration 2 fills the quota counters of a database written before quotas existed', async () => {
     const dir = tempDir();
     try {

@@ -1,7 +1,7 @@
 // SEARCH and UID SEARCH (RFC 9051 §6.4.4), answered with ESEARCH (RFC 4731, RFC 9051 §7.3.4) under
 // IMAP4rev2 or when RETURN is given, with "* SEARCH" otherwise (RFC 3501 §7.2.5). SAVE: RFC 5182;
 // MODSEQ: RFC 7162 §3.1.5; OLDER/YOUNGER: RFC 5032.
-import { charsetSupported, searchMessages, SUPPORTED_SEARCH_CHARSETS } from '../../search/index.js';
+import { charsetSupported, searchMessages, SUPPORTED_SEARCH_CHARSETS, type SearchContext } from '../../search/index.js';
 import type { SearchKey } from '../wire/ast.js';
 import { Atom, type ImapData } from '../wire/data.js';
 import { ImapError, type CommandModule } from './types.js';
@@ -34,6 +34,7 @@ export const searchCommand: CommandModule<'SEARCH'> = {
     const uids = await searchMessages(cmd.criteria, {
       messages,
       loadSummaries: (list) => ctx.store.getSummaries(mailboxId, list),
+      ...headerTextLoader(ctx.store, mailboxId),
       loadBodyText: (meta) => ctx.store.getBodyText(meta.blobId),
       savedResult: ctx.savedSearch,
       now: Date.now(),
@@ -72,6 +73,17 @@ export const searchCommand: CommandModule<'SEARCH'> = {
     return { text: 'SEARCH completed' };
   },
 };
+
+/** Stores that keep the folded header text (the SQLite store) offer it outside the Store interface. */
+interface HeaderTextSource {
+  getSearchHeaderText(mailboxId: number, uids: readonly number[]): Promise<Map<number, string | null>>;
+}
+
+function headerTextLoader(store: object, mailboxId: number): Pick<SearchContext, 'loadHeaderText'> {
+  const source = store as Partial<HeaderTextSource>;
+  if (typeof source.getSearchHeaderText !== 'function') return {};
+  return { loadHeaderText: (uids) => (source as HeaderTextSource).getSearchHeaderText(mailboxId, uids) };
+}
 
 function hasModseq(key: SearchKey): boolean {
   switch (key.kind) {

@@ -8,6 +8,7 @@ import type { MessageSummary } from '../../mime/types.js';
 import { StoreError, type AppendInput, type AppendResult, type MailboxChanges, type MessageMeta } from '../types.js';
 import { MESSAGE_COLUMNS, type SqliteContext } from './context.js';
 import { checkQuota } from './quotas.js';
+import { searchHeaderText } from './search-headers.js';
 
 /** Thrown inside the append transaction when the blob file vanished (reaped) after it was written. */
 class BlobVanished extends Error {}
@@ -44,11 +45,12 @@ export async function appendMessage(ctx: SqliteContext, mailboxId: number, input
             // Checked under the write lock: reap() unlinks only under the same lock.
             if (!analysis || !ctx.blobs.exists(blobId)) throw new BlobVanished();
             summary = analysis.summary;
-            ctx.stmt('INSERT INTO blobs (id, size, refcount, summary, body_text) VALUES (?, ?, 1, ?, ?)').run(
+            ctx.stmt('INSERT INTO blobs (id, size, refcount, summary, body_text, search_headers) VALUES (?, ?, 1, ?, ?, ?)').run(
               blobId,
               input.bytes.length,
               JSON.stringify(summary),
               analysis.bodyText,
+              searchHeaderText(summary),
             );
           }
           const uid = box.uidnext;
@@ -126,4 +128,19 @@ export function readMessage(ctx: SqliteContext, blobId: string, start?: number, 
 
 export function streamMessage(ctx: SqliteContext, blobId: string, start?: number, end?: number): Readable {
   return ctx.blobs.stream(blobId, start, end);
+}
+
+/** The folded header text of each message for SEARCH (search-headers.ts); computed from the summary
+ *  for contents stored without it (other insert paths). */
+export function getSearchHeaderText(ctx: SqliteContext, mailboxId: number, uids: readonly number[]): Map<number, string | null> {
+  const rows = ctx
+    .stmt(
+      `SELECT m.uid, b.search_headers, CASE WHEN b.search_headers IS NULL THEN b.summary END FROM messages m JOIN blobs b ON b.id = m.blob_id
+        WHERE m.mailbox_id = ? AND m.uid IN (SELECT value FROM json_each(?))`,
+    )
+    .raw(true)
+    .all(mailboxId, JSON.stringify(uids)) as Array<[number, string | null, string | null]>;
+  const out = new Map<number, string | null>();
+  for (const [uid, text, summary] of rows) out.set(uid, text ?? (summary === null ? null : searchHeaderText(JSON.parse(summary) as MessageSummary)));
+  return out;
 }

@@ -1,8 +1,12 @@
 // Schema versions, applied in order; PRAGMA user_version records how many have run. Never edit a
 // released step: add a new one.
 import type Database from 'better-sqlite3';
+import { registerSearchHeaderFunction } from './search-headers.js';
 
-const MIGRATIONS: readonly string[] = [
+/** SQL, or a function for a step SQL alone cannot make idempotent. Runs inside the step's transaction. */
+type Step = string | ((db: Database.Database) => void);
+
+const MIGRATIONS: readonly Step[] = [
   // 1: the initial schema.
   `
   CREATE TABLE meta (
@@ -115,6 +119,13 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (mailbox_id, name)
   ) WITHOUT ROWID;
   `,
+  // 4: searchable header text per content (search-headers.ts), backfilled from the stored summaries.
+  // A function: the column may exist already when a test replays earlier steps.
+  (db) => {
+    const columns = db.prepare('PRAGMA table_info(blobs)').all() as Array<{ name: string }>;
+    if (!columns.some((c) => c.name === 'search_headers')) db.exec('ALTER TABLE blobs ADD COLUMN search_headers TEXT');
+    db.exec('UPDATE blobs SET search_headers = postkeep_search_headers(summary) WHERE search_headers IS NULL');
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -125,11 +136,13 @@ export function migrate(db: Database.Database): void {
   if (current > MIGRATIONS.length) {
     throw new Error(`The database has schema version ${current}, newer than this Postkeep knows (${MIGRATIONS.length}); upgrade Postkeep`);
   }
+  registerSearchHeaderFunction(db);
   for (let version = current; version < MIGRATIONS.length; version++) {
-    const sql = MIGRATIONS[version];
-    if (sql === undefined) continue;
+    const step = MIGRATIONS[version];
+    if (step === undefined) continue;
     db.transaction(() => {
-      db.exec(sql);
+      if (typeof step === 'string') db.exec(step);
+      else step(db);
       db.pragma(`user_version = ${version + 1}`);
     }).immediate();
   }

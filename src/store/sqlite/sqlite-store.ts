@@ -166,6 +166,10 @@ export class SqliteStore implements Store {
   async getSummaries(mailboxId: number, uids: readonly number[]): Promise<Map<number, MessageSummary>> {
     return messages.getSummaries(this.ctx, mailboxId, uids);
   }
+  /** Not part of Store: SEARCH uses it when present (src/imap/commands/search.ts), else summaries. */
+  async getSearchHeaderText(mailboxId: number, uids: readonly number[]): Promise<Map<number, string | null>> {
+    return messages.getSearchHeaderText(this.ctx, mailboxId, uids);
+  }
   async getBodyText(blobId: string): Promise<string> {
     return messages.getBodyText(this.ctx, blobId);
   }
