@@ -1,8 +1,9 @@
 // SCRAM-SHA-256 (RFC 7677 over RFC 5802), the server side, with no channel binding (the -PLUS variant
 // is not offered). The server keeps only StoredKey and ServerKey (with salt and iteration count), never
-// the password. Pure: no sockets, no store; the caller looks up the credentials and sends the messages.
-// Not wired into IMAP AUTHENTICATE / POP3 AUTH yet (see docs/rfc-status.md).
-import { createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
+// the password. Pure: no sockets, no store; the caller looks up the credentials and sends the messages
+// (src/auth/scram-exchange.ts runs it for IMAP AUTHENTICATE and POP3 AUTH).
+import { createHash, createHmac, pbkdf2, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { ScramRecord } from '../store/types.js';
 
 /** RFC 7677 §4 asks for at least 4096. PBKDF2 is paid by every client at every login (many do not
  *  cache SaltedPassword) and by an attacker per guess against a stolen verifier; 4096 is what the RFC's
@@ -27,6 +28,26 @@ export function deriveScramCredentials(password: string, salt: Buffer = randomBy
   return { iterations, salt, storedKey: sha256(clientKey), serverKey: hmac(salted, 'Server Key') };
 }
 
+/** The same derivation off the event loop (PBKDF2 in libuv's pool), for the store's base64 form. */
+export function deriveScramRecord(password: string, salt: Buffer = randomBytes(16), iterations = SCRAM_ITERATIONS): Promise<ScramRecord> {
+  return new Promise((resolve, reject) => {
+    pbkdf2(password.normalize('NFC'), salt, iterations, 32, 'sha256', (err, salted) => {
+      if (err) return reject(err);
+      const clientKey = hmac(salted, 'Client Key');
+      resolve(toScramRecord({ iterations, salt, storedKey: sha256(clientKey), serverKey: hmac(salted, 'Server Key') }));
+    });
+  });
+}
+
+export function toScramRecord(c: ScramCredentials): ScramRecord {
+  return { iterations: c.iterations, salt: c.salt.toString('base64'), storedKey: c.storedKey.toString('base64'), serverKey: c.serverKey.toString('base64') };
+}
+
+/** Null when the record is unusable (then the account is treated as one without SCRAM credentials). */
+export function fromScramRecord(r: ScramRecord): ScramCredentials | null {
+  return decodeScram(['SCRAM-SHA-256', r.iterations, r.salt, r.storedKey, r.serverKey].join('$'));
+}
+
 /** "SCRAM-SHA-256$i$salt$StoredKey$ServerKey" (base64), how a store keeps it. */
 export function encodeScram(c: ScramCredentials): string {
   return ['SCRAM-SHA-256', c.iterations, c.salt.toString('base64'), c.storedKey.toString('base64'), c.serverKey.toString('base64')].join('$');
@@ -37,7 +58,7 @@ export function decodeScram(text: string): ScramCredentials | null {
   if (f.length !== 5 || f[0] !== 'SCRAM-SHA-256') return null;
   const iterations = Number(f[1]);
   const [salt, storedKey, serverKey] = [f[2], f[3], f[4]].map((v) => Buffer.from(v ?? '', 'base64'));
-  if (!Number.isInteger(iterations) || iterations < 1 || !salt || !storedKey || !serverKey || storedKey.length !== 32 || serverKey.length !== 32) return null;
+  if (!Number.isInteger(iterations) || iterations < 1 || !salt?.length || !storedKey || !serverKey || storedKey.length !== 32 || serverKey.length !== 32) return null;
   return { iterations, salt, storedKey, serverKey };
 }
 
@@ -100,7 +121,8 @@ export class ScramServer {
   finish(message: string): string {
     const m = /^c=([A-Za-z0-9+/=]+),r=([^,]+)(?:,[^p][^,]*)*,p=([A-Za-z0-9+/=]+)$/.exec(message);
     if (!m) throw new ScramError('malformed client-final-message');
-    if (Buffer.from(m[1] ?? '', 'base64').toString('latin1') !== this.first.gs2Header) throw new ScramError('channel binding data does not match');
+    // The gs2 header came in as UTF-8 text (an authzid may hold non-ASCII), so compare as UTF-8.
+    if (Buffer.from(m[1] ?? '', 'base64').toString('utf8') !== this.first.gs2Header) throw new ScramError('channel binding data does not match');
     if (m[2] !== this.nonce) throw new ScramError('nonce mismatch');
     const withoutProof = message.slice(0, message.lastIndexOf(',p='));
     const authMessage = `${this.first.bare},${this.serverFirst},${withoutProof}`;
@@ -115,7 +137,8 @@ export class ScramServer {
 }
 
 /** Fake credentials for a user without real ones: the same salt for the same name while `secret`
- *  lives, the usual iteration count, keys that no proof matches. */
+ *  lives (it is kept in the store: Store.serverSecret), the usual iteration count, keys that no proof
+ *  matches. */
 export function fakeScramCredentials(username: string, secret: Buffer): ScramCredentials {
   const salt = hmac(secret, `salt:${username}`).subarray(0, 16);
   return { iterations: SCRAM_ITERATIONS, salt, storedKey: hmac(secret, `stored:${username}`), serverKey: hmac(secret, `server:${username}`) };

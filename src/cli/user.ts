@@ -1,6 +1,8 @@
 // postkeep user add|passwd|del|list: account administration straight on the store.
 import type { Command } from 'commander';
 import { hashPassword } from '../auth/password.js';
+import { deriveScramRecord } from '../auth/scram.js';
+import type { ScramRecord } from '../store/types.js';
 import { configOf, withStore } from './context.js';
 import { CliError } from './errors.js';
 import { checkLogin } from './login.js';
@@ -9,6 +11,12 @@ import { registerQuotaCommand } from './quota.js';
 
 interface PasswordOptions {
   passwordStdin?: boolean;
+}
+
+/** The scrypt hash for PLAIN/LOGIN and the SCRAM-SHA-256 credentials (4096 iterations, the count
+ *  src/auth/scram.ts chose with RFC 7677 §4's minimum), both from the one password, which is then forgotten. */
+async function credentialsOf(password: string): Promise<{ hash: string; scram: ScramRecord }> {
+  return { hash: await hashPassword(password), scram: await deriveScramRecord(password) };
 }
 
 export function registerUserCommands(program: Command): void {
@@ -25,10 +33,10 @@ export function registerUserCommands(program: Command): void {
       await withStore(config, async (store) => {
         if (await store.findAccount(login)) throw new CliError(`user ${login} already exists`);
       });
-      const hash = await hashPassword(await readNewPassword(options.passwordStdin === true, login));
+      const { hash, scram } = await credentialsOf(await readNewPassword(options.passwordStdin === true, login));
       await withStore(config, async (store) => {
         if (await store.findAccount(login)) throw new CliError(`user ${login} already exists`);
-        await store.createAccount(login, hash);
+        await store.createAccount(login, hash, scram);
       });
       console.log(`Added user ${login}.`);
     });
@@ -43,10 +51,10 @@ export function registerUserCommands(program: Command): void {
       await withStore(config, async (store) => {
         if (!(await store.findAccount(login))) throw new CliError(`user ${login} does not exist`);
       });
-      const hash = await hashPassword(await readNewPassword(options.passwordStdin === true, login));
+      const { hash, scram } = await credentialsOf(await readNewPassword(options.passwordStdin === true, login));
       await withStore(config, async (store) => {
         if (!(await store.findAccount(login))) throw new CliError(`user ${login} does not exist`);
-        await store.setPasswordHash(login, hash);
+        await store.setPasswordHash(login, hash, scram);
       });
       console.log(`Changed the password of ${login}.`);
     });

@@ -23,12 +23,18 @@ export interface ConnectionFacts {
 // login-related entries go (RFC 9051 §6.2: STARTTLS and AUTH= are meaningless once authenticated).
 const PRE_AUTH_ONLY = /^(AUTH=|SASL-IR$|STARTTLS$|LOGINDISABLED$)/;
 
+/** Mechanisms that send the password itself (refused where plaintext authentication is not allowed). */
+const PLAINTEXT_MECHANISMS = new Set(['AUTH=PLAIN', 'AUTH=LOGIN']);
+
 export function capabilityList(modules: readonly CommandModule[], facts: ConnectionFacts): string[] {
   const caps: string[] = ['IMAP4rev1', 'IMAP4rev2', 'LITERAL+'];
   for (const m of modules) for (const c of m.capabilities ?? []) if (!caps.includes(c)) caps.push(c);
   let out = caps.filter((c) => {
     if (c === 'STARTTLS') return facts.starttls && !facts.secure;
-    if (c.startsWith('AUTH=')) return facts.plaintextAuthAllowed; // both mechanisms send passwords in clear
+    // PLAIN and LOGIN send the password in clear; SCRAM-SHA-256 never does, so it is offered on every
+    // connection, like Dovecot's non-plaintext mechanisms (RFC 9051 §6.2.2 note: the rule is about
+    // plaintext password mechanisms).
+    if (c.startsWith('AUTH=')) return facts.plaintextAuthAllowed || !PLAINTEXT_MECHANISMS.has(c);
     return true;
   });
   // RFC 9051 §6.2.3 / RFC 3501 §6.2.3: LOGINDISABLED when LOGIN would be refused here.

@@ -1,10 +1,11 @@
-// The AUTHORIZATION state (RFC 1939 §4, §7): USER/PASS, AUTH (RFC 5034) with PLAIN (RFC 4616) and
-// LOGIN, STLS (RFC 2595 §4). Failures carry [AUTH] (RFC 3206 §4, AUTH-RESP-CODE); an unknown user
+// The AUTHORIZATION state (RFC 1939 §4, §7): USER/PASS, AUTH (RFC 5034) with PLAIN (RFC 4616),
+// LOGIN and SCRAM-SHA-256 (RFC 7677), STLS (RFC 2595 §4). Failures carry [AUTH] (RFC 3206 §4, AUTH-RESP-CODE); an unknown user
 // costs the same time as a wrong password and gets the same answer (no user enumeration).
-import { decoyHash, verifyPassword } from '../auth/password.js';
-import { lockedText } from '../auth/login-guard.js';
+import { checkPassword } from '../auth/credentials.js';
+import { lockedText, type LoginOutcome } from '../auth/login-guard.js';
+import { scramLogin } from '../auth/scram-exchange.js';
 import type { Account } from '../store/types.js';
-import { SASL_MECHANISMS } from './capabilities.js';
+import { saslMechanisms } from './capabilities.js';
 import { Maildrop } from './maildrop.js';
 import { Pop3Error, type Pop3Command, type Pop3Context } from './types.js';
 
@@ -12,13 +13,6 @@ function requirePrivacy(ctx: Pop3Context): void {
   if (!ctx.plaintextAuthAllowed) {
     throw new Pop3Error('AUTH', 'Plaintext authentication is not allowed on an unencrypted connection; use STLS first');
   }
-}
-
-async function checkCredentials(ctx: Pop3Context, user: string, password: string): Promise<Account | null> {
-  const found = await ctx.store.findAccount(user);
-  const hash = found?.passwordHash ?? (await decoyHash());
-  const ok = await verifyPassword(hash, password);
-  return ok && found ? { id: found.id, login: found.login } : null;
 }
 
 function failed(ctx: Pop3Context): never {
@@ -29,10 +23,15 @@ function failed(ctx: Pop3Context): never {
 /** Checks the password, opens the maildrop and enters TRANSACTION (RFC 1939 §4). */
 async function logIn(ctx: Pop3Context, user: string, password: string, authzid = ''): Promise<void> {
   const outcome = await ctx.loginGuard.attempt(user, async () => {
-    const found = await checkCredentials(ctx, user, password);
+    const found = await checkPassword(ctx.store, ctx.logger, user, password);
     // RFC 4616 §2: acting as another user is not supported.
     return found && (authzid === '' || authzid === user) ? found : null;
   });
+  await enterTransaction(ctx, outcome);
+}
+
+/** After the check: the guard's verdict, or the maildrop opened and TRANSACTION entered. */
+async function enterTransaction(ctx: Pop3Context, outcome: LoginOutcome<Account>): Promise<void> {
   if (outcome.kind === 'failed') failed(ctx);
   if (outcome.kind === 'locked') {
     ctx.authFailed();
@@ -102,11 +101,17 @@ export const authCommand: Pop3Command = {
     const [mechanismArg, initialArg, extra] = args;
     if (mechanismArg === undefined) {
       // "AUTH" alone lists the mechanisms (the RFC 1734 habit clients still probe with).
-      await ctx.writer.list('Mechanisms follow', ctx.plaintextAuthAllowed ? [...SASL_MECHANISMS] : []);
+      await ctx.writer.list('Mechanisms follow', saslMechanisms(ctx.plaintextAuthAllowed));
       return;
     }
     if (extra !== undefined) throw new Pop3Error(null, 'AUTH takes a mechanism and at most one initial response');
     const mechanism = mechanismArg.toUpperCase();
+    if (mechanism === 'SCRAM-SHA-256') {
+      // No requirePrivacy: SCRAM never sends the password (capabilities.ts).
+      ctx.setState({ kind: 'authorization', user: null });
+      await authScram(ctx, initialArg === undefined ? null : decode(initialArg, true));
+      return;
+    }
     if (mechanism !== 'PLAIN' && mechanism !== 'LOGIN') throw new Pop3Error(null, `Unsupported authentication mechanism ${mechanismArg.slice(0, 40)}`);
     requirePrivacy(ctx);
     ctx.setState({ kind: 'authorization', user: null });
@@ -128,6 +133,17 @@ export const authCommand: Pop3Command = {
     await logIn(ctx, user, password);
   },
 };
+
+/** RFC 7677 over RFC 5034: an empty challenge asks for client-first when there was no initial response. */
+async function authScram(ctx: Pop3Context, initial: string | null): Promise<void> {
+  const clientFirst = initial ?? (await ask(ctx, ''));
+  const outcome = await scramLogin(ctx.store, ctx.loginGuard, clientFirst, (text) => ask(ctx, text));
+  if (outcome.kind === 'malformed') {
+    const last = ctx.authFailed();
+    throw new Pop3Error('AUTH', `Malformed SCRAM message: ${outcome.reason}${last ? '; too many failures, closing the connection' : ''}`);
+  }
+  await enterTransaction(ctx, outcome);
+}
 
 export const stlsCommand: Pop3Command = {
   states: ['authorization'],

@@ -10,9 +10,21 @@ export interface Account {
   readonly login: string;
 }
 
+/** A SCRAM-SHA-256 verifier (RFC 5802 §3, RFC 7677): derived from the password, but not the password
+ *  and not enough to log in with. Binary fields in base64. */
+export interface ScramRecord {
+  readonly iterations: number;
+  readonly salt: string;
+  readonly storedKey: string;
+  readonly serverKey: string;
+}
+
 export interface AccountWithCredentials extends Account {
   /** Encoded password hash (src/auth/password.ts), never the password. */
   readonly passwordHash: string;
+  /** SCRAM-SHA-256 credentials; null for an account made before SCRAM existed (derived at its next
+   *  password login, src/auth/credentials.ts). */
+  readonly scram?: ScramRecord | null;
 }
 
 export interface Mailbox {
@@ -151,9 +163,18 @@ export type ChangeListener = (mailboxId: number, modseq: number) => void;
 export interface Store {
   // --- accounts ---
   /** Creates the account with INBOX, Drafts, Sent, Trash, Junk, Archive (special-use set, all subscribed). */
-  createAccount(login: string, passwordHash: string): Promise<Account>;
+  createAccount(login: string, passwordHash: string, scram?: ScramRecord | null): Promise<Account>;
   findAccount(login: string): Promise<AccountWithCredentials | null>;
-  setPasswordHash(login: string, passwordHash: string): Promise<void>;
+  /** Replaces the password hash and the SCRAM credentials together (none when `scram` is omitted:
+   *  a verifier of the old password must not outlive it). NONEXISTENT when there is no such account. */
+  setPasswordHash(login: string, passwordHash: string, scram?: ScramRecord | null): Promise<void>;
+  /** Sets the SCRAM credentials only while the password hash is still `passwordHash` (the one they were
+   *  derived from at a login), so that a login racing a password change cannot restore the old one.
+   *  False when the account is gone or its password changed. */
+  setScramCredentials(login: string, passwordHash: string, scram: ScramRecord): Promise<boolean>;
+  /** A random 32-byte secret kept in the store under `name`, made at the first call and the same ever
+   *  after, for every process on this store (e.g. the fake SCRAM salts of unknown users). */
+  serverSecret(name: string): Promise<Buffer>;
   /** Deletes the account, its mailboxes and messages; false when there was none. */
   deleteAccount(login: string): Promise<boolean>;
   listAccounts(): Promise<Account[]>;

@@ -1,9 +1,10 @@
 // SCRAM-SHA-256 server side: the RFC 7677 §3 example exchange byte for byte, a client written here
 // with node:crypto, and the failures (wrong password, unknown user, malformed, channel binding).
 import assert from 'node:assert/strict';
-import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { decodeScram, deriveScramCredentials, encodeScram, fakeScramCredentials, parseClientFirst, ScramServer } from '../../src/auth/scram.js';
+import { clientFinal } from './scram-client.js';
 
 test('RFC 7677 §3: user "user", password "pencil", the example nonces and salt', () => {
   const credentials = deriveScramCredentials('pencil', Buffer.from('W22ZaJ0SNY7soEsUEjb6gQ==', 'base64'), 4096);
@@ -17,20 +18,6 @@ test('RFC 7677 §3: user "user", password "pencil", the example nonces and salt'
   );
   assert.deepEqual(decodeScram(encodeScram(credentials)), credentials);
 });
-
-/** A client per RFC 5802 §3, from the password. */
-function clientFinal(password: string, clientFirstBare: string, serverFirst: string, gs2 = 'n,,'): { message: string; expectedV: string } {
-  const fields = Object.fromEntries(serverFirst.split(',').map((f) => [f[0], f.slice(2)]));
-  const salted = pbkdf2Sync(password, Buffer.from(fields.s ?? '', 'base64'), Number(fields.i), 32, 'sha256');
-  const clientKey = createHmac('sha256', salted).update('Client Key').digest();
-  const storedKey = createHash('sha256').update(clientKey).digest();
-  const withoutProof = `c=${Buffer.from(gs2).toString('base64')},r=${fields.r}`;
-  const authMessage = `${clientFirstBare},${serverFirst},${withoutProof}`;
-  const signature = createHmac('sha256', storedKey).update(authMessage).digest();
-  const proof = Buffer.from(clientKey.map((b, i) => b ^ (signature[i] ?? 0)));
-  const serverKey = createHmac('sha256', salted).update('Server Key').digest();
-  return { message: `${withoutProof},p=${proof.toString('base64')}`, expectedV: `v=${createHmac('sha256', serverKey).update(authMessage).digest('base64')}` };
-}
 
 test('a client from node:crypto logs in; a wrong password, a fake user and tampering fail the same way', () => {
   const credentials = deriveScramCredentials('s3cret ünïcode');

@@ -4,6 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { verifyPassword } from '../../src/auth/password.js';
+import { deriveScramCredentials } from '../../src/auth/scram.js';
+import type { AccountWithCredentials } from '../../src/store/types.js';
 import { analyzeMessage } from '../../src/mime/analyze.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import { runCli } from './run.js';
@@ -16,12 +18,24 @@ function setup(): { dir: string; config: string } {
 }
 
 async function passwordHash(dataDir: string, login: string): Promise<string | undefined> {
+  return (await credentials(dataDir, login))?.passwordHash;
+}
+
+async function credentials(dataDir: string, login: string): Promise<AccountWithCredentials | null> {
   const store = await openSqliteStore({ dataDir, analyze: analyzeMessage, fsync: false });
   try {
-    return (await store.findAccount(login))?.passwordHash;
+    return await store.findAccount(login);
   } finally {
     await store.close();
   }
+}
+
+/** The SCRAM credentials stored are those of `password` (RFC 5802 §3, with the stored salt and count). */
+function scramMatches(account: AccountWithCredentials | null, password: string): boolean {
+  const scram = account?.scram;
+  if (!scram) return false;
+  const expected = deriveScramCredentials(password, Buffer.from(scram.salt, 'base64'), scram.iterations);
+  return scram.iterations === 4096 && expected.storedKey.toString('base64') === scram.storedKey && expected.serverKey.toString('base64') === scram.serverKey;
 }
 
 test('user add, list, passwd, del', async () => {
@@ -34,6 +48,7 @@ test('user add, list, passwd, del', async () => {
     stderr: '',
   });
   assert.equal(await verifyPassword((await passwordHash(join(dir, 'data'), 'alice')) ?? '', 'secret one'), true);
+  assert.ok(scramMatches(await credentials(join(dir, 'data'), 'alice'), 'secret one'), 'SCRAM-SHA-256 credentials stored at user add');
 
   assert.deepEqual(await cli(['user', 'add', 'alice', '--password-stdin'], 'x\n'), {
     code: 1,
@@ -49,6 +64,7 @@ test('user add, list, passwd, del', async () => {
     stderr: '',
   });
   assert.equal(await verifyPassword((await passwordHash(join(dir, 'data'), 'alice')) ?? '', 'secret two'), true);
+  assert.ok(scramMatches(await credentials(join(dir, 'data'), 'alice'), 'secret two'), 'and replaced at passwd');
 
   assert.deepEqual(await cli(['user', 'del', 'alice']), {
     code: 1,

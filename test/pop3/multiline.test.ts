@@ -72,12 +72,12 @@ describe('line reader', () => {
 });
 
 describe('capabilities', () => {
-  it('STLS only without TLS, USER and SASL only where a password may be sent', () => {
+  it('STLS only without TLS, USER and SASL PLAIN LOGIN only where a password may be sent, SCRAM-SHA-256 always', () => {
     assert.deepEqual(capabilityLines({ secure: false, plaintextAuthAllowed: true }), [
-      'TOP', 'UIDL', 'RESP-CODES', 'AUTH-RESP-CODE', 'PIPELINING', 'USER', 'SASL PLAIN LOGIN', 'STLS', 'EXPIRE NEVER', 'IMPLEMENTATION Postkeep',
+      'TOP', 'UIDL', 'RESP-CODES', 'AUTH-RESP-CODE', 'PIPELINING', 'USER', 'SASL PLAIN LOGIN SCRAM-SHA-256', 'STLS', 'EXPIRE NEVER', 'IMPLEMENTATION Postkeep',
     ]);
     const noAuth = capabilityLines({ secure: false, plaintextAuthAllowed: false });
-    assert.ok(noAuth.includes('STLS') && !noAuth.includes('USER') && !noAuth.some((c) => c.startsWith('SASL')));
+    assert.ok(noAuth.includes('STLS') && !noAuth.includes('USER') && noAuth.includes('SASL SCRAM-SHA-256'));
     const tls = capabilityLines({ secure: true, plaintextAuthAllowed: true });
     assert.ok(!tls.includes('STLS') && tls.includes('USER'));
   });

@@ -57,7 +57,7 @@ describe('POP3 session', () => {
       S: AUTH-RESP-CODE
       S: PIPELINING
       S: USER
-      S: SASL PLAIN LOGIN
+      S: SASL PLAIN LOGIN SCRAM-SHA-256
       S: STLS
       S: EXPIRE NEVER
       S: IMPLEMENTATION Postkeep
@@ -235,6 +235,7 @@ describe('POP3 session', () => {
       S: +OK Mechanisms follow
       S: PLAIN
       S: LOGIN
+      S: SCRAM-SHA-256
       S: .
       C: AUTH CRAM-MD5
       S: -ERR Unsupported authentication mechanism CRAM-MD5
@@ -333,7 +334,7 @@ describe('POP3 session', () => {
       S: AUTH-RESP-CODE
       S: PIPELINING
       S: USER
-      S: SASL PLAIN LOGIN
+      S: SASL PLAIN LOGIN SCRAM-SHA-256
       S: EXPIRE NEVER
       S: IMPLEMENTATION Postkeep
       S: .
@@ -371,6 +372,7 @@ describe('POP3 with plaintext_auth = "never"', () => {
       S: RESP-CODES
       S: AUTH-RESP-CODE
       S: PIPELINING
+      S: SASL SCRAM-SHA-256
       S: STLS
       S: EXPIRE NEVER
       S: IMPLEMENTATION Postkeep
@@ -383,6 +385,7 @@ describe('POP3 with plaintext_auth = "never"', () => {
       S: -ERR [AUTH] Plaintext authentication is not allowed on an unencrypted connection; use STLS first
       C: AUTH
       S: +OK Mechanisms follow
+      S: SCRAM-SHA-256
       S: .
       C: STLS
       S: +OK Begin TLS negotiation now
@@ -397,7 +400,7 @@ describe('POP3 with plaintext_auth = "never"', () => {
       S: AUTH-RESP-CODE
       S: PIPELINING
       S: USER
-      S: SASL PLAIN LOGIN
+      S: SASL PLAIN LOGIN SCRAM-SHA-256
       S: EXPIRE NEVER
       S: IMPLEMENTATION Postkeep
       S: .

@@ -25,7 +25,7 @@ export function mailboxConformance(open: OpenStore): void {
     test('find, duplicate, password, list, delete', () =>
       withStore(open, async (store, account) => {
         await rejectsWith(store.createAccount(account.login, 'x'), 'ALREADYEXISTS');
-        assert.deepEqual(await store.findAccount(account.login), { id: account.id, login: account.login, passwordHash: 'hash' });
+        assert.deepEqual(await store.findAccount(account.login), { id: account.id, login: account.login, passwordHash: 'hash', scram: null });
         assert.equal(await store.findAccount('nobody'), null);
         await store.setPasswordHash(account.login, 'new');
         assert.equal((await store.findAccount(account.login))?.passwordHash, 'new');

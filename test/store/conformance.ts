@@ -9,6 +9,7 @@ import { mutationConformance } from './conformance-mutations.js';
 import { quotaConformance } from './conformance-quota.js';
 import { metadataConformance } from './conformance-metadata.js';
 import { appendBatchConformance } from './conformance-append-batch.js';
+import { scramConformance } from './conformance-scram.js';
 
 export type OpenStore = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
 
@@ -20,5 +21,6 @@ export function storeConformanceSuite(name: string, open: OpenStore): void {
     quotaConformance(open);
     metadataConformance(open);
     appendBatchConformance(open);
+    scramConformance(open);
   });
 }

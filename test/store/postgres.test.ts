@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/index.js';
+import { PG_SCHEMA_VERSION } from '../../src/store/postgres/schema.js';
 import { storeConformanceSuite } from './conformance.js';
 import { fakeAnalyze, makeMessage } from './fake-analyzer.js';
 import { createTestDatabase, pgSkipReason, type TestDatabase } from './postgres-helpers.js';
@@ -133,7 +134,7 @@ describe('postgres store', { skip: skip ?? false }, () => {
       const stores = await Promise.all(Array.from({ length: 4 }, () => openPostgresStore({ url: fresh.url, analyze: fakeAnalyze, poolSize: 2, listen: false })));
       const client = new pg.Client({ connectionString: fresh.url });
       await client.connect();
-      assert.deepEqual((await client.query('SELECT version FROM postkeep_schema')).rows, [{ version: 1 }]);
+      assert.deepEqual((await client.query('SELECT version FROM postkeep_schema')).rows, [{ version: PG_SCHEMA_VERSION }]);
       await client.end();
       for (const s of stores) await s.close();
     } finally {

@@ -1,7 +1,8 @@
-// Authentication (RFC 9051 §6.2): STARTTLS, LOGIN, AUTHENTICATE with PLAIN (RFC 4616) and LOGIN
-// (draft-murchison-sasl-login), initial responses per SASL-IR (RFC 4959).
-import { decoyHash, verifyPassword } from '../../auth/password.js';
-import { lockedText } from '../../auth/login-guard.js';
+// Authentication (RFC 9051 §6.2): STARTTLS, LOGIN, AUTHENTICATE with PLAIN (RFC 4616), LOGIN
+// (draft-murchison-sasl-login) and SCRAM-SHA-256 (RFC 7677), initial responses per SASL-IR (RFC 4959).
+import { checkPassword } from '../../auth/credentials.js';
+import { lockedText, type LoginOutcome } from '../../auth/login-guard.js';
+import { scramLogin } from '../../auth/scram-exchange.js';
 import type { Account } from '../../store/types.js';
 import { ImapError, type CommandContext, type CommandModule, type CommandResult } from './types.js';
 import { noSequenceNumbers } from './util.js';
@@ -26,20 +27,16 @@ function requirePrivacy(ctx: CommandContext): void {
   if (!ctx.plaintextAuthAllowed) throw new ImapError('NO', 'PRIVACYREQUIRED', 'Use STARTTLS or TLS before sending a password');
 }
 
-/** Checks the password; an unknown user costs the same time as a wrong password (no enumeration). */
-async function checkCredentials(ctx: CommandContext, user: string, password: string): Promise<Account | null> {
-  const found = await ctx.store.findAccount(user);
-  const hash = found?.passwordHash ?? (await decoyHash());
-  const ok = await verifyPassword(hash, password);
-  return ok && found ? { id: found.id, login: found.login } : null;
-}
-
 async function logIn(ctx: CommandContext, user: string, password: string, authzid = ''): Promise<CommandResult> {
   const outcome = await ctx.loginGuard.attempt(user, async () => {
-    const found = await checkCredentials(ctx, user, password);
+    const found = await checkPassword(ctx.store, ctx.logger, user, password);
     // RFC 4616 §2: an authorization identity other than the user's own is not supported.
     return found && (authzid === '' || authzid === user) ? found : null;
   });
+  return concludeLogin(ctx, outcome);
+}
+
+function concludeLogin(ctx: CommandContext, outcome: LoginOutcome<Account>): CommandResult {
   // The same answer for an unknown user and a wrong password (no enumeration).
   if (outcome.kind === 'failed' || outcome.kind === 'locked') {
     ctx.authFailed();
@@ -83,13 +80,30 @@ async function ask(ctx: CommandContext, challenge: string): Promise<string> {
   return decodeResponse(await ctx.readLine(), false);
 }
 
+/** RFC 7677: the client speaks first; without an initial response an empty challenge asks for it
+ *  (RFC 4422 §3). Failures answer NO [AUTHENTICATIONFAILED] like a wrong password. */
+async function authenticateScram(ctx: CommandContext, initial: string | null): Promise<CommandResult> {
+  const clientFirst = initial ?? (await ask(ctx, ''));
+  const outcome = await scramLogin(ctx.store, ctx.loginGuard, clientFirst, (text) => ask(ctx, text));
+  if (outcome.kind === 'malformed') {
+    ctx.authFailed();
+    throw new ImapError('NO', 'AUTHENTICATIONFAILED', `Malformed SCRAM message: ${outcome.reason}`);
+  }
+  return concludeLogin(ctx, outcome);
+}
+
 export const authenticateCommand: CommandModule<'AUTHENTICATE'> = {
   names: ['AUTHENTICATE'],
   states: ['notAuthenticated'],
   usesSequenceNumbers: noSequenceNumbers,
-  capabilities: ['SASL-IR', 'AUTH=PLAIN', 'AUTH=LOGIN'],
+  capabilities: ['SASL-IR', 'AUTH=PLAIN', 'AUTH=LOGIN', 'AUTH=SCRAM-SHA-256'],
   async run(cmd, ctx) {
     const mechanism = cmd.mechanism.toUpperCase();
+    if (mechanism === 'SCRAM-SHA-256') {
+      // No requirePrivacy: SCRAM never sends the password (capabilities.ts).
+      const initial = cmd.initialResponse === null ? null : decodeResponse(cmd.initialResponse, true);
+      return authenticateScram(ctx, initial);
+    }
     if (mechanism !== 'PLAIN' && mechanism !== 'LOGIN') throw new ImapError('NO', null, `Unsupported authentication mechanism ${mechanism}`);
     requirePrivacy(ctx);
     const initial = cmd.initialResponse === null ? null : decodeResponse(cmd.initialResponse, true);

@@ -84,8 +84,12 @@ async function copyAll(db: Database.Database, files: FileBlobStore, client: pg.P
   if (lastUidValidity !== undefined) {
     await client.query("INSERT INTO meta (key, value) VALUES ('last_uidvalidity', $1) ON CONFLICT (key) DO UPDATE SET value = GREATEST(meta.value, excluded.value)", [lastUidValidity]);
   }
-  const accounts = all('SELECT id, login, password_hash, created FROM accounts ORDER BY id');
-  await insertRows(client, 'accounts', ['id', 'login', 'password_hash', 'created'], accounts, ['bigint', 'text', 'text', 'bigint']);
+  const accounts = all('SELECT a.id, a.login, a.password_hash, s.verifier AS scram_sha256, a.created FROM accounts a LEFT JOIN account_scram s ON s.account_id = a.id ORDER BY a.id');
+  await insertRows(client, 'accounts', ['id', 'login', 'password_hash', 'scram_sha256', 'created'], accounts, ['bigint', 'text', 'text', 'text', 'bigint']);
+  // The fake-SCRAM-salt secret comes along: unknown users keep the salts they had.
+  for (const row of all('SELECT name, value FROM secrets')) {
+    await client.query('INSERT INTO secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value', [row['name'], row['value']]);
+  }
   // The account trigger made empty quota rows; the limits come over, the usage follows the messages.
   const quotas = all('SELECT account_id, storage_limit, message_limit FROM quotas');
   await client.query(

@@ -7,6 +7,7 @@ import type { MessageSummary } from '../../mime/types.js';
 import type {
   Account,
   AccountWithCredentials,
+  ScramRecord,
   AppendInput,
   AppendResult,
   ChangeListener,
@@ -99,14 +100,20 @@ export class PostgresStore implements Store {
   }
 
   // --- accounts ---
-  createAccount(login: string, passwordHash: string): Promise<Account> {
-    return accounts.createAccount(this.ctx, login, passwordHash);
+  createAccount(login: string, passwordHash: string, scram?: ScramRecord | null): Promise<Account> {
+    return accounts.createAccount(this.ctx, login, passwordHash, scram ?? null);
   }
   findAccount(login: string): Promise<AccountWithCredentials | null> {
     return accounts.findAccount(this.ctx, login);
   }
-  setPasswordHash(login: string, passwordHash: string): Promise<void> {
-    return accounts.setPasswordHash(this.ctx, login, passwordHash);
+  setPasswordHash(login: string, passwordHash: string, scram?: ScramRecord | null): Promise<void> {
+    return accounts.setPasswordHash(this.ctx, login, passwordHash, scram ?? null);
+  }
+  setScramCredentials(login: string, passwordHash: string, scram: ScramRecord): Promise<boolean> {
+    return accounts.setScramCredentials(this.ctx, login, passwordHash, scram);
+  }
+  serverSecret(name: string): Promise<Buffer> {
+    return accounts.serverSecret(this.ctx, name);
   }
   deleteAccount(login: string): Promise<boolean> {
     return accounts.deleteAccount(this.ctx, login);

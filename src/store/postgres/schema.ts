@@ -136,6 +136,15 @@ const MIGRATIONS: readonly string[] = [
   EXCEPTION WHEN OTHERS THEN NULL;
   END $$;
   `,
+  // 2: SCRAM-SHA-256 credentials per account (NULL until set; src/store/scram-column.ts) and
+  // server-wide secrets (fake SCRAM salts for unknown users: the same on every node and after restarts).
+  `
+  ALTER TABLE accounts ADD COLUMN scram_sha256 text;
+  CREATE TABLE secrets (
+    name text PRIMARY KEY,
+    value bytea NOT NULL
+  );
+  `,
 ];
 
 export const PG_SCHEMA_VERSION = MIGRATIONS.length;

@@ -126,6 +126,19 @@ const MIGRATIONS: readonly Step[] = [
     if (!columns.some((c) => c.name === 'search_headers')) db.exec('ALTER TABLE blobs ADD COLUMN search_headers TEXT');
     db.exec('UPDATE blobs SET search_headers = postkeep_search_headers(summary) WHERE search_headers IS NULL');
   },
+  // 5: SCRAM-SHA-256 credentials per account (src/store/scram-column.ts; none for accounts made before,
+  // until their next password login) and server-wide secrets (the fake SCRAM salts of unknown users must
+  // stay the same across restarts). Tables, not a column: IF NOT EXISTS keeps the step replayable.
+  `
+  CREATE TABLE IF NOT EXISTS account_scram (
+    account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+    verifier TEXT NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS secrets (
+    name TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -9,6 +9,7 @@ import { FileBlobStore } from '../blobs/file-blobs.js';
 import type {
   Account,
   AccountWithCredentials,
+  ScramRecord,
   AppendInput,
   AppendResult,
   ChangeListener,
@@ -93,14 +94,20 @@ export class SqliteStore implements Store {
   }
 
   // --- accounts ---
-  async createAccount(login: string, passwordHash: string): Promise<Account> {
-    return accounts.createAccount(this.ctx, login, passwordHash);
+  async createAccount(login: string, passwordHash: string, scram?: ScramRecord | null): Promise<Account> {
+    return accounts.createAccount(this.ctx, login, passwordHash, scram ?? null);
   }
   async findAccount(login: string): Promise<AccountWithCredentials | null> {
     return accounts.findAccount(this.ctx, login);
   }
-  async setPasswordHash(login: string, passwordHash: string): Promise<void> {
-    accounts.setPasswordHash(this.ctx, login, passwordHash);
+  async setPasswordHash(login: string, passwordHash: string, scram?: ScramRecord | null): Promise<void> {
+    accounts.setPasswordHash(this.ctx, login, passwordHash, scram ?? null);
+  }
+  async setScramCredentials(login: string, passwordHash: string, scram: ScramRecord): Promise<boolean> {
+    return accounts.setScramCredentials(this.ctx, login, passwordHash, scram);
+  }
+  async serverSecret(name: string): Promise<Buffer> {
+    return accounts.serverSecret(this.ctx, name);
   }
   async deleteAccount(login: string): Promise<boolean> {
     return accounts.deleteAccount(this.ctx, login);

@@ -101,7 +101,7 @@ test('AUTHENTICATE PLAIN with SASL-IR, PLAIN with a continuation, LOGIN, and can
   }
 });
 
-test('plaintextAuth "never": LOGINDISABLED, no AUTH=, LOGIN gets PRIVACYREQUIRED', async () => {
+test('plaintextAuth "never": LOGINDISABLED, no AUTH=PLAIN (SCRAM stays), LOGIN gets PRIVACYREQUIRED', async () => {
   const strict = await startTestImap({ plaintextAuth: 'never' });
   try {
     await strict.addUser('bob', 'secret');
