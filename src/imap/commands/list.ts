@@ -66,16 +66,24 @@ async function runList(cmd: ListCommand, ctx: CommandContext): Promise<void> {
   const statusItems: readonly StatusItem[] | null = cmd.returnOptions.find((o) => o.kind === 'STATUS')?.items ?? null;
   const all = await universe(ctx);
 
+  // RECURSIVEMATCH: the subscribed descendants of each name (RFC 5258 §3.5).
+  const subscribedBelow = new Map<string, string[]>();
+  if (selSubscribed && recursive) {
+    for (const c of all.values()) {
+      if (!c.subscribed) continue;
+      for (const p of parentsOf(c.name)) subscribedBelow.set(p, [...(subscribedBelow.get(p) ?? []), c.name]);
+    }
+  }
   const listed: Entry[] = [];
   for (const e of all.values()) {
     if (!matches(e.name)) continue;
     if (selSubscribed) {
-      if (!e.subscribed) {
-        // RFC 5258 §3.5: with RECURSIVEMATCH a superior of a subscribed name is listed with CHILDINFO.
-        const child = recursive && [...all.values()].some((c) => c.subscribed && c.name.startsWith(e.name + DELIMITER));
-        if (!child) continue;
-        e.childInfo = true;
-      }
+      // RFC 5258 §3.5 table: CHILDINFO whenever a descendant meets the selection criteria, whether
+      // or not the mailbox does; a mailbox that does not is listed only when one of those
+      // descendants is not returned itself (servers SHOULD suppress redundant CHILDINFO).
+      const below = subscribedBelow.get(e.name) ?? [];
+      e.childInfo = below.length > 0;
+      if (!e.subscribed && !below.some((name) => !matches(name))) continue;
     } else if (selSpecial) {
       if (!e.mailbox?.specialUse) continue;
     } else if (!e.mailbox && !e.hasChildren) {
