@@ -3,7 +3,7 @@
 // success. IMAP LOGIN/AUTHENTICATE and POP3 USER/PASS/AUTH all go through here.
 import type { Logger } from 'pino';
 import type { ConnectionLimiter, Release } from './connection-limits.js';
-import type { LoginThrottle } from './throttle.js';
+import { PARALLEL_WAIT_MS, type LoginThrottle } from './throttle.js';
 
 export type LoginOutcome<T> =
   | { readonly kind: 'ok'; readonly account: T }
@@ -35,10 +35,17 @@ export class LoginGuard {
         return verdict;
       }
       if (verdict.delayMs > 0) await throttle.clock.sleep(verdict.delayMs);
-      throttle.begin(peer, user);
+      while (!throttle.begin(peer)) await throttle.clock.sleep(PARALLEL_WAIT_MS);
     }
-    const account = await check();
+    let account: T | null;
+    try {
+      account = await check();
+    } catch (err) {
+      throttle?.failed(peer, user);
+      throw err;
+    }
     if (!account) {
+      throttle?.failed(peer, user);
       logger.warn({ peer, user: shownUser, protocol }, 'login failed');
       return { kind: 'failed' };
     }

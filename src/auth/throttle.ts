@@ -34,12 +34,20 @@ interface Entry {
   lockedUntil: number;
 }
 
+/** Password checks that may run at once from one address; more wait their turn. Eight keeps a
+ *  guesser to eight scrypt verifications in flight while a NAT's simultaneous logins still pass. */
+export const MAX_PARALLEL_CHECKS = 8;
+/** How long a check waits before asking again for a turn (an scrypt verification takes ~50 ms). */
+export const PARALLEL_WAIT_MS = 25;
+
 /** Entries kept at most per table; the oldest go first (memory stays bounded under a spray of names). */
 const MAX_ENTRIES = 100_000;
 
 export class LoginThrottle {
   private readonly ips = new Map<string, Entry>();
   private readonly users = new Map<string, Entry>();
+  /** Password checks running now, per address key (entries exist only while one runs). */
+  private readonly inFlight = new Map<string, number>();
 
   constructor(
     readonly settings: ThrottleSettings,
@@ -57,18 +65,37 @@ export class LoginThrottle {
     return { kind: 'allow', delayMs: this.delayFor(failures) };
   }
 
-  /** Counts an attempt as failed before its outcome is known, so that parallel guesses count too. */
-  begin(ip: string, user: string): void {
+  /** An attempt starts its password check. False when MAX_PARALLEL_CHECKS from this address are
+   *  already running: the caller waits and asks again. Counting attempts in flight apart from
+   *  failures keeps parallel guesses bounded without treating a burst of correct logins from one
+   *  address (users behind one NAT, a client opening several connections) as failures. */
+  begin(ip: string): boolean {
+    const key = ipKey(ip);
+    const running = this.inFlight.get(key) ?? 0;
+    if (running >= MAX_PARALLEL_CHECKS) return false;
+    this.inFlight.set(key, running + 1);
+    return true;
+  }
+
+  /** The password was wrong (or the user unknown: counted alike). */
+  failed(ip: string, user: string): void {
+    this.end(ip);
     const now = this.clock.now();
     this.bump(this.ips, ipKey(ip), now, this.settings.lockoutIpFailures);
     this.bump(this.users, userKey(user), now, this.settings.lockoutUserFailures);
   }
 
-  /** The password was right: the user's count is cleared and the address gets its attempt back. */
+  /** The password was right: the user's count is cleared (the address keeps its failures until they expire). */
   succeeded(ip: string, user: string): void {
+    this.end(ip);
     this.users.delete(userKey(user));
-    const e = this.ips.get(ipKey(ip));
-    if (e && e.failures > 0 && e.lockedUntil <= this.clock.now()) e.failures -= 1;
+  }
+
+  private end(ip: string): void {
+    const key = ipKey(ip);
+    const running = (this.inFlight.get(key) ?? 0) - 1;
+    if (running > 0) this.inFlight.set(key, running);
+    else this.inFlight.delete(key);
   }
 
   delayFor(failures: number): number {

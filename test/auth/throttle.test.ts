@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
-import { ipKey, LoginThrottle, type ThrottleSettings } from '../../src/auth/throttle.js';
+import { ipKey, LoginThrottle, MAX_PARALLEL_CHECKS, type ThrottleSettings } from '../../src/auth/throttle.js';
 import { ConnectionLimiter } from '../../src/auth/connection-limits.js';
 import { LoginGuard } from '../../src/auth/login-guard.js';
 import { FakeClock } from './fake-clock.js';
@@ -14,7 +14,8 @@ const settings: ThrottleSettings = { baseDelayMs: 100, maxDelayMs: 1000, lockout
 function fail(t: LoginThrottle, ip: string, user: string): void {
   const v = t.verdict(ip, user);
   assert.equal(v.kind, 'allow');
-  t.begin(ip, user);
+  assert.ok(t.begin(ip));
+  t.failed(ip, user);
 }
 
 test('each failure doubles the wait up to the maximum', () => {
@@ -24,7 +25,7 @@ test('each failure doubles the wait up to the maximum', () => {
     const v = t.verdict('192.0.2.1', 'alice');
     assert.equal(v.kind, 'allow');
     delays.push(v.kind === 'allow' ? v.delayMs : -1);
-    t.begin('192.0.2.1', 'alice');
+    fail(t, '192.0.2.1', 'alice');
   }
   assert.deepEqual(delays, [0, 100, 200, 400]);
   assert.equal(t.delayFor(20), 1000);
@@ -71,9 +72,25 @@ test('success clears the user count; old failures are forgotten', () => {
   assert.deepEqual(t.verdict('192.0.2.4', 'carol'), { kind: 'allow', delayMs: 0 });
 });
 
+test('correct logins in flight are not failures: a burst from one address is never locked out', () => {
+  const t = new LoginThrottle(settings, new FakeClock());
+  // Twice the address lockout threshold of logins start at once (one NAT, many users) ...
+  const started: number[] = [];
+  for (let i = 0; i < settings.lockoutIpFailures * 2; i++) {
+    assert.deepEqual(t.verdict('192.0.2.1', `user${i}`), { kind: 'allow', delayMs: 0 });
+    if (t.begin('192.0.2.1')) started.push(i);
+  }
+  // ... only MAX_PARALLEL_CHECKS run at once; the others wait for a turn, none is refused.
+  assert.equal(started.length, MAX_PARALLEL_CHECKS);
+  for (const i of started) t.succeeded('192.0.2.1', `user${i}`);
+  assert.ok(t.begin('192.0.2.1'), 'a turn is free again once the running checks end');
+  t.succeeded('192.0.2.1', 'late');
+  assert.deepEqual(t.verdict('192.0.2.1', 'anyone'), { kind: 'allow', delayMs: 0 });
+});
+
 test('a spray of names keeps memory bounded', () => {
   const t = new LoginThrottle({ ...settings, lockoutIpFailures: 1e9 }, new FakeClock());
-  for (let i = 0; i < 100_050; i++) t.begin('192.0.2.1', `n${i}`);
+  for (let i = 0; i < 100_050; i++) fail(t, '192.0.2.1', `n${i}`);
   assert.ok(t.size <= 100_001, `${t.size} entries`);
 });
 

@@ -52,7 +52,10 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
         listen: ['127.0.0.1:0'],
         listen_tls: ['127.0.0.1:0'],
         plaintext_auth: opts.plaintextAuth ?? 'loopback',
-        ...(opts.limits ? { limits: opts.limits } : {}),
+        // The login brake (src/auth/throttle.ts) is off unless a test asks for it: its real delays
+        // (up to 8 s) and lockouts would make every test that fails a login on purpose slow down
+        // the ones after it on this shared 127.0.0.1. The throttle has its own tests (fake clock).
+        limits: { login_failure_delay_ms: 0, login_failure_max_delay_ms: 0, login_lockout_ms: 0, ...opts.limits },
         ...(opts.admins ? { admins: opts.admins } : {}),
       },
       // Port 0 here too: the default POP3 ports would clash between tests running in parallel.
