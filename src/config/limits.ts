@@ -16,7 +16,7 @@ const rules: readonly LimitRule[] = [
   { field: 'maxSmallLiteralBytes', min: 1024, why: 'passwords and search strings must fit' },
   { field: 'maxCommandBytes', min: 8192, why: 'a command must fit at least one full line' },
   { field: 'maxNesting', min: 1, why: 'parenthesized lists need at least one level' },
-  { field: 'maxPipelined', min: 1, why: 'at least the running command' },
+  { field: 'maxReadAheadBytes', min: 8192, why: 'one command line must fit' },
   { field: 'maxOutputBufferBytes', min: 65536, why: 'one large FETCH response must fit' },
   { field: 'idleTimeoutAuthenticatedMs', min: 30 * 60 * 1000, why: 'RFC 9051 §5.4: at least 30 minutes' },
   { field: 'idleTimeoutUnauthenticatedMs', min: 1000, why: 'a client needs time to log in' },

@@ -15,8 +15,10 @@ export interface Limits {
   readonly maxCommandBytes: number;
   /** Deepest parenthesis nesting in a command (SEARCH keys, FETCH lists). */
   readonly maxNesting: number;
-  /** Commands read ahead of the one running; past this the socket is paused (back-pressure). */
-  readonly maxPipelined: number;
+  /** Unread client bytes held while a command runs (pipelined commands wait in it); past this the
+   *  socket is paused until the session catches up (back-pressure, no error). Commands run one at
+   *  a time, so this byte count is what bounds pipelining. */
+  readonly maxReadAheadBytes: number;
   /** Bytes queued for a slow reader before we stop producing more. */
   readonly maxOutputBufferBytes: number;
   /** RFC 9051 §5.4: at least 30 minutes of inactivity once authenticated. */
@@ -49,7 +51,8 @@ export const defaultLimits: Limits = {
   maxSmallLiteralBytes: 64 * 1024,
   maxCommandBytes: 1024 * 1024,
   maxNesting: 64,
-  maxPipelined: 64,
+  // One longest line plus room for many small pipelined commands (a FETCH burst from a syncing client).
+  maxReadAheadBytes: 128 * 1024,
   maxOutputBufferBytes: 4 * 1024 * 1024,
   idleTimeoutAuthenticatedMs: 30 * 60 * 1000,
   idleTimeoutUnauthenticatedMs: 60 * 1000,

@@ -100,7 +100,7 @@ export class Session {
       protocol: 'imap',
       logger: deps.logger,
     });
-    this.highWater = deps.limits.maxLineBytes + 64 * 1024;
+    this.highWater = deps.limits.maxReadAheadBytes;
     this.writer = new ResponseWriter(socket, { utf8: false, maxBuffered: deps.limits.maxOutputBufferBytes });
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     this.attachInput(socket);

@@ -71,7 +71,7 @@ export class Pop3Session {
     this.secure = options.secure;
     this.loopback = isLoopback(socket.remoteAddress);
     this.log = deps.logger.child({ protocol: 'pop3', peer: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}` });
-    this.highWater = deps.limits.maxLineBytes + 64 * 1024;
+    this.highWater = deps.limits.maxReadAheadBytes;
     this.loginGuard = new LoginGuard({
       throttle: deps.throttle ?? null,
       connections: deps.connections ?? null,

@@ -26,7 +26,7 @@ test('the sample config shows every key with its default', () => {
 
   const keys = [...text.matchAll(/^# ([a-z_]+) = /gm)].map((m) => m[1]);
   for (const key of ['data_dir', 'listen', 'listen_tls', 'plaintext_auth', 'cert', 'key', 'kind', 'level', 'url', 'pool_size', 'max_line_bytes', 'max_message_bytes',
-    'max_small_literal_bytes', 'max_command_bytes', 'max_nesting', 'max_pipelined', 'max_output_buffer_bytes',
+    'max_small_literal_bytes', 'max_command_bytes', 'max_nesting', 'max_read_ahead_bytes', 'max_output_buffer_bytes',
     'idle_timeout_authenticated_ms', 'idle_timeout_unauthenticated_ms', 'max_auth_failures',
     'max_connections_per_ip', 'max_connections_per_user', 'login_failure_delay_ms', 'login_failure_max_delay_ms',
     'login_lockout_user_failures', 'login_lockout_ip_failures', 'login_lockout_ms',
