@@ -63,6 +63,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     // PostgreSQL: IDLE sessions miss other nodes' changes until the LISTEN connection is back.
     onProblem: (err, retryInMs) => logger.warn({ err: err.message, retryInMs }, 'store: lost the LISTEN connection to PostgreSQL, reconnecting'),
   });
+  // SQLite only (src/store/sqlite/shutdown-marker.ts); PostgreSQL commits every change durably.
+  if ('recoveredFromUncleanShutdown' in store && store.recoveredFromUncleanShutdown === true) {
+    logger.warn('store: the last run did not shut down cleanly; HIGHESTMODSEQ of every mailbox moved ahead so that no MODSEQ is given out twice');
+  }
   const listeners: Server[] = [];
   let imap: ImapService | undefined;
   let pop3: Pop3Service | undefined;

@@ -19,6 +19,9 @@ export async function storeFlags(
   unchangedSince?: number,
 ): Promise<StoreFlagsResult> {
   const change = parseFlags(flags);
+  // Committed durably like everything here (synchronous_commit = on, PostgreSQL's default): a MODSEQ a
+  // client saw is never rolled back, so no unclean-shutdown step is needed (the SQLite store's relaxed
+  // flag commits need one: src/store/sqlite/shutdown-marker.ts).
   return ctx.tx(async (tx) => {
     const box = await ctx.lockMailbox(tx, mailboxId);
     const updated: MessageMeta[] = [];

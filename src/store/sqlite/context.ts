@@ -6,6 +6,7 @@ import type { FileBlobStore } from '../blobs/file-blobs.js';
 import { StoreError, type Mailbox, type MessageAnalyzer, type MessageMeta, type SpecialUse } from '../types.js';
 import { flagList } from '../flags.js';
 import { GroupCommit } from './group-commit.js';
+import type { ShutdownMarker } from './shutdown-marker.js';
 
 export interface MailboxRow {
   readonly id: number;
@@ -74,6 +75,7 @@ export class SqliteContext {
     readonly db: Database.Database,
     readonly blobs: FileBlobStore,
     readonly analyze: MessageAnalyzer,
+    readonly marker: ShutdownMarker,
   ) {}
 
   /** A prepared statement, compiled once per SQL text. */
@@ -128,12 +130,21 @@ export class SqliteContext {
   writeRelaxed<T>(fn: () => T): T {
     this.fullSync ??= this.db.pragma('synchronous', { simple: true }) === 2;
     if (!this.fullSync) return this.write(fn);
-    this.db.pragma('synchronous = NORMAL');
-    try {
-      return this.write(fn);
-    } finally {
-      this.db.pragma('synchronous = FULL');
+    // MODSEQs of such commits may be rolled back by an OS crash: the handle's row in store_handles
+    // (shutdown-marker.ts) must be durable first, so that the next open moves HIGHESTMODSEQ past them.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      let done: { value: T } | null;
+      this.db.pragma('synchronous = NORMAL');
+      try {
+        // Checked under the write lock: no other process can remove the row before this commit.
+        done = this.write(() => (this.marker.present() ? { value: fn() } : null));
+      } finally {
+        this.db.pragma('synchronous = FULL');
+      }
+      if (done) return done.value;
+      this.marker.register(); // a FULL commit
     }
+    return this.write(fn); // the row keeps vanishing (recoveries racing): commit this one FULL
   }
   private fullSync: boolean | undefined;
 

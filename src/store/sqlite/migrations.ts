@@ -139,6 +139,16 @@ const MIGRATIONS: readonly Step[] = [
     value BLOB NOT NULL
   );
   `,
+  // 6: one row per open store handle that may have flag changes not yet fsynced (shutdown-marker.ts).
+  // A database from before cannot say whether its last stop was clean: a row of no boot and no process
+  // makes the next open move HIGHESTMODSEQ ahead once. A function: a replay must not add that row.
+  (db) => {
+    if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'store_handles'").get() !== undefined) return;
+    db.exec('CREATE TABLE store_handles (token TEXT PRIMARY KEY, pid INTEGER NOT NULL, boot TEXT NOT NULL, opened INTEGER NOT NULL)');
+    if (db.prepare('SELECT 1 FROM mailboxes LIMIT 1').get() !== undefined) {
+      db.prepare("INSERT INTO store_handles (token, pid, boot, opened) VALUES ('before-schema-6', 0, '', ?)").run(Date.now());
+    }
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

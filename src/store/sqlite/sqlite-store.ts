@@ -2,7 +2,7 @@
 // Each method is a thin async wrapper over a synchronous module function; the async shape is the
 // Store contract's, so that PostgreSQL fits it too.
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { FileBlobStore } from '../blobs/file-blobs.js';
@@ -39,6 +39,7 @@ import * as mutations from './mutations.js';
 import * as quotas from './quotas.js';
 import * as metadata from './metadata.js';
 import { appendMessages } from './append-batch.js';
+import { ShutdownMarker } from './shutdown-marker.js';
 
 export interface SqliteStoreOptions {
   /** Directory for postkeep.sqlite and blobs/. Created when missing. */
@@ -58,12 +59,19 @@ export const BLOB_DIR = 'blobs';
 export class SqliteStore implements Store {
   private closed = false;
 
-  private constructor(private readonly ctx: SqliteContext) {}
+  private constructor(
+    private readonly ctx: SqliteContext,
+    /** The last handle on this database did not close (crash, power cut, SIGKILL), so every mailbox's
+     *  HIGHESTMODSEQ was moved ahead at this open (shutdown-marker.ts). For the server's log. */
+    readonly recoveredFromUncleanShutdown: boolean,
+  ) {}
 
   static open(options: SqliteStoreOptions): SqliteStore {
     const fsync = options.fsync ?? true;
     mkdirSync(options.dataDir, { recursive: true });
     const db = new Database(join(options.dataDir, DATABASE_FILE));
+    let marker: ShutdownMarker;
+    let recovered: boolean;
     try {
       db.pragma('journal_mode = WAL');
       // Durability (rule 1): in WAL mode, synchronous=FULL fsyncs the WAL at every commit, so a commit
@@ -74,12 +82,15 @@ export class SqliteStore implements Store {
       db.pragma('foreign_keys = ON');
       db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
       migrate(db);
+      // Before anything is served. (Without fsync, tests only, writeRelaxed records no handle: nothing is durable then.)
+      marker = new ShutdownMarker(db, realpathSync(join(options.dataDir, DATABASE_FILE)));
+      recovered = marker.recover();
     } catch (err) {
       db.close();
       throw err;
     }
     const blobs = new FileBlobStore(join(options.dataDir, BLOB_DIR), { fsync });
-    return new SqliteStore(new SqliteContext(db, blobs, options.analyze));
+    return new SqliteStore(new SqliteContext(db, blobs, options.analyze, marker), recovered);
   }
 
   /** The blob file store (for `postkeep check` and tests). */
@@ -215,7 +226,11 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.ctx.db.close();
+    try {
+      this.ctx.marker.release();
+    } finally {
+      this.ctx.db.close();
+    }
   }
 }
 
