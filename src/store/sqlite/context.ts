@@ -3,64 +3,13 @@
 import type Database from 'better-sqlite3';
 import { ChangeNotifier } from '../events.js';
 import type { FileBlobStore } from '../blobs/file-blobs.js';
-import { StoreError, type Mailbox, type MessageAnalyzer, type MessageMeta, type SpecialUse } from '../types.js';
+import { StoreError, type MessageAnalyzer, type MessageMeta } from '../types.js';
 import { flagList } from '../flags.js';
 import { GroupCommit } from './group-commit.js';
 import type { ShutdownMarker } from './shutdown-marker.js';
+import { MESSAGE_COLUMNS, type MailboxRow } from '../rows.js';
 
-export interface MailboxRow {
-  readonly id: number;
-  readonly account_id: number;
-  readonly name: string;
-  readonly uidvalidity: number;
-  readonly uidnext: number;
-  readonly highestmodseq: number;
-  readonly special_use: string | null;
-  readonly mailbox_id: string;
-  readonly recent_floor: number;
-}
-
-export interface MessageRow {
-  readonly uid: number;
-  readonly modseq: number;
-  readonly sysflags: number;
-  readonly keywords: string;
-  readonly internal_date: number;
-  readonly save_date: number;
-  readonly size: number;
-  readonly blob_id: string;
-  readonly email_id: string;
-  readonly thread_id: string;
-}
-
-export const MESSAGE_COLUMNS = 'uid, modseq, sysflags, keywords, internal_date, save_date, size, blob_id, email_id, thread_id';
-
-export function toMeta(row: MessageRow): MessageMeta {
-  return {
-    uid: row.uid,
-    modseq: row.modseq,
-    flags: flagList(row.sysflags, row.keywords),
-    internalDate: row.internal_date,
-    saveDate: row.save_date,
-    size: row.size,
-    blobId: row.blob_id,
-    emailId: row.email_id,
-    threadId: row.thread_id,
-  };
-}
-
-export function toMailbox(row: MailboxRow): Mailbox {
-  return {
-    id: row.id,
-    accountId: row.account_id,
-    name: row.name,
-    uidValidity: row.uidvalidity,
-    uidNext: row.uidnext,
-    highestModseq: row.highestmodseq,
-    specialUse: row.special_use as SpecialUse | null,
-    mailboxId: row.mailbox_id,
-  };
-}
+export { MESSAGE_COLUMNS, toMailbox, toMeta, type MailboxRow, type MessageRow } from '../rows.js';
 
 type RawMessageRow = [number, number, number, string, number, number, number, string, string, string];
 
