@@ -1,13 +1,14 @@
 // The IMAP service: takes accepted sockets from the listeners (src/server/), runs one Session per
 // connection, and ends them all with `* BYE` on shutdown.
 import type { Socket } from 'node:net';
-import { TLSSocket, type SecureContext } from 'node:tls';
+import type { SecureContext } from 'node:tls';
 import type { Logger } from 'pino';
 import type { Store } from '../store/types.js';
 import type { ConnectionLimiter } from '../auth/connection-limits.js';
 import type { LoginThrottle } from '../auth/throttle.js';
 import type { Limits } from './limits.js';
 import { Session } from './session.js';
+import { SessionTracker } from '../net/session-tracker.js';
 
 export interface ImapServiceOptions {
   store: Store;
@@ -24,46 +25,30 @@ export interface ImapServiceOptions {
 }
 
 export class ImapService {
-  private readonly sessions = new Set<Session>();
-  private stopping = false;
+  private readonly tracker: SessionTracker<Session>;
 
-  constructor(private readonly options: ImapServiceOptions) {}
+  constructor(private readonly options: ImapServiceOptions) {
+    this.tracker = new SessionTracker({
+      protocol: 'IMAP',
+      logger: options.logger,
+      secureContext: options.secureContext,
+      connections: options.connections,
+      shuttingDownLine: '* BYE [UNAVAILABLE] Server shutting down\r\n',
+      tooManyLine: (max) => `* BYE [LIMIT] Too many connections from your address (at most ${max}); close some and try again\r\n`,
+      createSession: (conn, secure) => new Session(conn, this.options, { secure }),
+    });
+  }
 
   handle(socket: Socket, opts: { implicitTls: boolean }): void {
-    if (this.stopping) {
-      socket.end('* BYE [UNAVAILABLE] Server shutting down\r\n');
-      return;
-    }
-    let conn = socket;
-    if (opts.implicitTls && !(socket instanceof TLSSocket)) {
-      // A raw socket from a plain listener that should speak TLS from the first byte.
-      conn = new TLSSocket(socket, { isServer: true, secureContext: this.options.secureContext() });
-    }
-    const limiter = this.options.connections;
-    const slot = limiter ? limiter.openIp(socket.remoteAddress ?? '?') : () => undefined;
-    if (!slot) {
-      this.options.logger.warn({ peer: socket.remoteAddress, max: limiter?.maxPerIp }, 'IMAP connection refused: too many from this address');
-      conn.on('error', () => undefined);
-      conn.end(`* BYE [LIMIT] Too many connections from your address (at most ${limiter?.maxPerIp}); close some and try again\r\n`);
-      return;
-    }
-    conn.on('error', (err) => this.options.logger.debug({ err }, 'IMAP connection error'));
-    const session = new Session(conn, this.options, { secure: opts.implicitTls });
-    this.sessions.add(session);
-    void session.closed.then(() => {
-      this.sessions.delete(session);
-      slot();
-    });
-    session.start();
+    this.tracker.accept(socket, opts);
   }
 
   get connectionCount(): number {
-    return this.sessions.size;
+    return this.tracker.size;
   }
 
   /** `* BYE [UNAVAILABLE] reason` to every session; resolves when all are closed. */
   async shutdown(reason: string): Promise<void> {
-    this.stopping = true;
-    await Promise.all([...this.sessions].map((s) => s.shutdown(reason)));
+    await this.tracker.stopAll((s) => s.shutdown(reason));
   }
 }
