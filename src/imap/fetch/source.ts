@@ -24,7 +24,8 @@ export class MessageSource {
 
   /** The whole message (BINARY decoding works on it with the summary's offsets). */
   whole(): Promise<Buffer> {
-    this.#whole ??= this.deps.readMessage(this.target.meta.blobId);
+    // The size is known: the store need not stat the file to learn it.
+    this.#whole ??= this.deps.readMessage(this.target.meta.blobId, 0, this.target.meta.size);
     return this.#whole;
   }
 
