@@ -47,6 +47,11 @@ export class ImapService {
     return this.tracker.size;
   }
 
+  /** The sessions open now (diagnostics; the fuzz runner checks whether one is mid-command). */
+  get sessions(): ReadonlySet<Session> {
+    return this.tracker.open;
+  }
+
   /** `* BYE [UNAVAILABLE] reason` to every session; resolves when all are closed. */
   async shutdown(reason: string): Promise<void> {
     await this.tracker.stopAll((s) => s.shutdown(reason));

@@ -64,6 +64,11 @@ export class SessionTracker<S extends TrackedSession> {
     return this.sessions.size;
   }
 
+  /** The sessions open now (diagnostics and tests). */
+  get open(): ReadonlySet<S> {
+    return this.sessions;
+  }
+
   /** Stops accepting, runs `stop` on every session and resolves when all have finished it. */
   async stopAll(stop: (session: S) => Promise<void>): Promise<void> {
     this.stopping = true;

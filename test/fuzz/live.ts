@@ -185,7 +185,8 @@ let sentinelCounter = 0;
 
 /** White box: whether some IMAP session is running a command (rather than waiting for its client). */
 function anySessionBusy(s: SecurityServer): boolean {
-  const sessions = (s.imap as unknown as { sessions: Set<{ busy: boolean }> }).sessions;
+  // `busy` is the session's own flag (private): true while a command runs or waits for client input.
+  const sessions = s.imap.sessions as unknown as ReadonlySet<{ busy: boolean }>;
   return [...sessions].some((x) => x.busy);
 }
 
