@@ -198,6 +198,39 @@ describe('sqlite store', () => {
     }
   });
 
+  test('migration 7 stores the envelope apart; getEnvelopes matches the summary, also for rows without it', async () => {
+    const dir = tempDir();
+    try {
+      let store = await openIn(dir);
+      const account = await store.createAccount('old7', 'h');
+      const box = await store.getMailbox(account.id, 'INBOX');
+      assert.ok(box);
+      await store.appendMessage(box.id, { bytes: makeMessage({ subject: 'First' }), flags: [] });
+      await store.appendMessage(box.id, { bytes: makeMessage({ subject: 'Second' }), flags: [] });
+      const summaries = await store.getSummaries(box.id, [1, 2]);
+      const expected = new Map([...summaries].map(([uid, s]) => [uid, s.envelope]));
+      assert.deepEqual(await store.getEnvelopes(box.id, [1, 2]), expected);
+      await store.close();
+      // Rows from before schema 7, and rows another insert path left without the column.
+      const db = new Database(join(dir, DATABASE_FILE));
+      db.exec('UPDATE blobs SET envelope = NULL');
+      assert.equal(db.prepare('SELECT count(*) FROM blobs WHERE envelope IS NULL').pluck().get(), 2);
+      store = await openIn(dir);
+      assert.deepEqual(await store.getEnvelopes(box.id, [1, 2]), expected);
+      await store.close();
+      db.exec('PRAGMA user_version = 6');
+      db.close();
+      store = await openIn(dir);
+      const raw = new Database(join(dir, DATABASE_FILE), { readonly: true });
+      assert.equal(raw.prepare('SELECT count(*) FROM blobs WHERE envelope IS NULL').pluck().get(), 0);
+      raw.close();
+      assert.deepEqual(await store.getEnvelopes(box.id, [1, 2]), expected);
+      await store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('migration 2 fills the quota counters of a database written before quotas existed', async () => {
     const dir = tempDir();
     try {

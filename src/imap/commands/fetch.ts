@@ -1,6 +1,6 @@
 // FETCH and UID FETCH (RFC 9051 §6.4.5, §6.4.9). The response data comes from src/imap/fetch; here:
 // which messages, \Seen for non-PEEK body fetches, and summaries loaded in batches.
-import type { MessageSummary } from '../../mime/types.js';
+import type { Envelope, MessageSummary } from '../../mime/types.js';
 import type { MessageMeta } from '../../store/types.js';
 import { buildFetchData, fetchNeedsSummary, fetchSetsSeen } from '../fetch/index.js';
 import { FetchBatch, fetchIsMetaOnly, fetchIsSmall, formatMetaFetch, metaItems } from '../fetch/bulk.js';
@@ -39,7 +39,10 @@ export const fetchCommand: CommandModule<'FETCH'> = {
       if (cmd.vanished) await sendVanishedEarlier(ctx, view, changedSince, cmd.set.kind === 'saved' ? savedAsSet(ctx.savedSearch) : cmd.set);
     }
     const setsSeen = fetchSetsSeen(items) && !view.readOnly;
-    const needsSummary = fetchNeedsSummary(items);
+    const envelopes = envelopeSource(ctx.store);
+    // ENVELOPE alone (with metadata items) reads the stored envelope, not the whole summary.
+    const needsSummary = fetchNeedsSummary(items, envelopes !== null);
+    const envelopeApart = envelopes !== null && !needsSummary && items.some((a) => a.kind === 'ENVELOPE');
     // A FETCH that sets \Seen reports the new FLAGS; under CONDSTORE with UID and MODSEQ (RFC 7162 §3.2.4).
     const extra: FetchAtt[] = [{ kind: 'FLAGS' }, ...(condstoreOn(ctx) ? [{ kind: 'UID' } as const, { kind: 'MODSEQ' } as const] : [])];
     const withFlags: FetchAtt[] = [...items, ...extra.filter((e) => !items.some((a) => a.kind === e.kind))];
@@ -80,6 +83,7 @@ export const fetchCommand: CommandModule<'FETCH'> = {
           }
         }
         const summaries: Map<number, MessageSummary> = needsSummary ? await ctx.store.getSummaries(mailboxId, batch) : new Map();
+        const envelopeMap = envelopeApart && envelopes ? await envelopes.getEnvelopes(mailboxId, batch) : null;
         const deps = {
           async loadSummary(meta: MessageMeta): Promise<MessageSummary> {
             const known = summaries.get(meta.uid) ?? (await ctx.store.getSummaries(mailboxId, [meta.uid])).get(meta.uid);
@@ -89,6 +93,13 @@ export const fetchCommand: CommandModule<'FETCH'> = {
           readMessage: (blobId: string, start?: number, end?: number) => ctx.store.readMessage(blobId, start, end),
           streamMessage: (blobId: string, start?: number, end?: number) => ctx.store.streamMessage(blobId, start, end),
           loadBodyText: (meta: MessageMeta) => ctx.store.getBodyText(meta.blobId),
+          ...(envelopeMap && {
+            async loadEnvelope(meta: MessageMeta): Promise<Envelope> {
+              const known = envelopeMap.get(meta.uid);
+              if (!known) throw new ImapError('NO', null, `Message UID ${meta.uid} has no stored envelope`);
+              return known;
+            },
+          }),
         };
         for (const uid of batch) {
           const meta = view.meta(uid);
@@ -110,6 +121,15 @@ export const fetchCommand: CommandModule<'FETCH'> = {
     }
   },
 };
+
+/** Stores that keep the envelope apart (the SQLite store) offer it outside the Store interface. */
+interface EnvelopeSource {
+  getEnvelopes(mailboxId: number, uids: readonly number[]): Promise<Map<number, Envelope>>;
+}
+
+function envelopeSource(store: object): EnvelopeSource | null {
+  return typeof (store as Partial<EnvelopeSource>).getEnvelopes === 'function' ? (store as EnvelopeSource) : null;
+}
 
 /** The saved SEARCH result (RFC 5182) as a UID set; empty when there is none. */
 function savedAsSet(saved: readonly number[] | null): SequenceSet {

@@ -35,10 +35,11 @@ export function fetchSetsSeen(items: readonly FetchAtt[]): boolean {
 }
 
 /** True when some item needs the stored summary (structure, envelope, or a section's offsets). */
-export function fetchNeedsSummary(items: readonly FetchAtt[]): boolean {
+export function fetchNeedsSummary(items: readonly FetchAtt[], envelopeApart = false): boolean {
   return items.some((a) => {
     switch (a.kind) {
       case 'ENVELOPE':
+        return !envelopeApart;
       case 'BODY':
       case 'BODYSTRUCTURE':
       case 'RFC822.HEADER':
@@ -98,7 +99,7 @@ async function itemValue(att: FetchAtt, src: MessageSource, options: FetchOption
     case 'THREADID': // RFC 8474 §5.2: THREADID (id) or NIL when the server has none
       return meta.threadId === '' ? null : [new Atom(meta.threadId)];
     case 'ENVELOPE':
-      return envelopeData((await src.summary()).envelope);
+      return envelopeData(await src.envelope());
     case 'BODY':
       return bodyStructureData((await src.summary()).root, false);
     case 'BODYSTRUCTURE':

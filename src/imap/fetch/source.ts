@@ -1,6 +1,6 @@
 // One message's data for one FETCH response, loaded at most once however many items need it.
 import { Readable } from 'node:stream';
-import type { MessageSummary } from '../../mime/types.js';
+import type { Envelope, MessageSummary } from '../../mime/types.js';
 import type { FetchDeps, FetchTarget } from './types.js';
 
 export class MessageSource {
@@ -15,6 +15,11 @@ export class MessageSource {
   summary(): Promise<MessageSummary> {
     this.#summary ??= this.deps.loadSummary(this.target.meta);
     return this.#summary;
+  }
+
+  envelope(): Promise<Envelope> {
+    if (this.#summary === undefined && this.deps.loadEnvelope) return this.deps.loadEnvelope(this.target.meta);
+    return this.summary().then((s) => s.envelope);
   }
 
   /** The decoded text of the body parts (PREVIEW). */

@@ -1,6 +1,6 @@
 // What building one FETCH response needs (RFC 9051 §6.4.5, §7.5.2): the message, a way to read its
 // summary and bytes, and the session's settings.
-import type { MessageSummary } from '../../mime/types.js';
+import type { Envelope, MessageSummary } from '../../mime/types.js';
 import type { MessageMeta } from '../../store/types.js';
 
 export interface FetchTarget {
@@ -12,6 +12,8 @@ export interface FetchTarget {
 
 export interface FetchDeps {
   loadSummary(meta: MessageMeta): Promise<MessageSummary>;
+  /** ENVELOPE without the whole summary, when the store keeps it apart (else the summary's). */
+  loadEnvelope?(meta: MessageMeta): Promise<Envelope>;
   /** The bytes [start, end) of the message (the whole message when omitted). */
   readMessage(blobId: string, start?: number, end?: number): Promise<Buffer>;
   streamMessage(blobId: string, start?: number, end?: number): NodeJS.ReadableStream;

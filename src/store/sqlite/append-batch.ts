@@ -92,11 +92,12 @@ function insertAll(ctx: SqliteContext, mailboxId: number, batch: readonly Prepar
       // Checked under the write lock: reap() unlinks only under the same lock.
       if (!p.analysis || !ctx.blobs.exists(p.blobId)) throw new BlobVanished();
       summary = p.analysis.summary;
-      ctx.stmt('INSERT INTO blobs (id, size, refcount, summary, body_text) VALUES (?, ?, 1, ?, ?)').run(
+      ctx.stmt('INSERT INTO blobs (id, size, refcount, summary, body_text, envelope) VALUES (?, ?, 1, ?, ?, ?)').run(
         p.blobId,
         p.input.bytes.length,
         JSON.stringify(summary),
         p.analysis.bodyText,
+        JSON.stringify(summary.envelope),
       );
     }
     insert.run(mailboxId, uid, modseq, p.flags.system, joinKeywords(p.flags.keywords), Math.trunc(p.internalDate), now, p.input.bytes.length, p.blobId,

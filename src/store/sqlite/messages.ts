@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { sha256Hex } from '../blobs/file-blobs.js';
 import { parseFlags, joinKeywords } from '../flags.js';
 import { emailIdFor, threadIdFor } from '../ids.js';
-import type { MessageSummary } from '../../mime/types.js';
+import type { Envelope, MessageSummary } from '../../mime/types.js';
 import { StoreError, type AppendInput, type AppendResult, type MailboxChanges, type MessageMeta } from '../types.js';
 import { MESSAGE_COLUMNS, type SqliteContext } from './context.js';
 import { checkQuota } from './quotas.js';
@@ -45,12 +45,13 @@ export async function appendMessage(ctx: SqliteContext, mailboxId: number, input
             // Checked under the write lock: reap() unlinks only under the same lock.
             if (!analysis || !ctx.blobs.exists(blobId)) throw new BlobVanished();
             summary = analysis.summary;
-            ctx.stmt('INSERT INTO blobs (id, size, refcount, summary, body_text, search_headers) VALUES (?, ?, 1, ?, ?, ?)').run(
+            ctx.stmt('INSERT INTO blobs (id, size, refcount, summary, body_text, search_headers, envelope) VALUES (?, ?, 1, ?, ?, ?, ?)').run(
               blobId,
               input.bytes.length,
               JSON.stringify(summary),
               analysis.bodyText,
               searchHeaderText(summary),
+              JSON.stringify(summary.envelope),
             );
           }
           const uid = box.uidnext;
@@ -113,6 +114,21 @@ export function getSummaries(ctx: SqliteContext, mailboxId: number, uids: readon
     .all(mailboxId, JSON.stringify(uids)) as Array<{ uid: number; summary: string }>;
   const out = new Map<number, MessageSummary>();
   for (const row of rows) out.set(row.uid, JSON.parse(row.summary) as MessageSummary);
+  return out;
+}
+
+/** The ENVELOPE of each message from its own column; contents stored without it (other insert
+ *  paths) take it out of the summary in SQL, still without parsing the whole summary in JS. */
+export function getEnvelopes(ctx: SqliteContext, mailboxId: number, uids: readonly number[]): Map<number, Envelope> {
+  const rows = ctx
+    .stmt(
+      `SELECT m.uid, COALESCE(b.envelope, json_extract(b.summary, '$.envelope')) FROM messages m JOIN blobs b ON b.id = m.blob_id
+        WHERE m.mailbox_id = ? AND m.uid IN (SELECT value FROM json_each(?))`,
+    )
+    .raw(true)
+    .all(mailboxId, JSON.stringify(uids)) as Array<[number, string]>;
+  const out = new Map<number, Envelope>();
+  for (const [uid, envelope] of rows) out.set(uid, JSON.parse(envelope) as Envelope);
   return out;
 }
 

@@ -149,6 +149,13 @@ const MIGRATIONS: readonly Step[] = [
       db.prepare("INSERT INTO store_handles (token, pid, boot, opened) VALUES ('before-schema-6', 0, '', ?)").run(Date.now());
     }
   },
+  // 7: the ENVELOPE JSON per content (messages.ts getEnvelopes), so FETCH ENVELOPE parses that short
+  // text instead of the whole summary. Backfilled in SQL; rows inserted without it read the summary.
+  (db) => {
+    const columns = db.prepare('PRAGMA table_info(blobs)').all() as Array<{ name: string }>;
+    if (!columns.some((c) => c.name === 'envelope')) db.exec('ALTER TABLE blobs ADD COLUMN envelope TEXT');
+    db.exec("UPDATE blobs SET envelope = json_extract(summary, '$.envelope') WHERE envelope IS NULL");
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -29,7 +29,7 @@ import type {
   Store,
   StoreFlagsResult,
 } from '../types.js';
-import type { MessageSummary } from '../../mime/types.js';
+import type { Envelope, MessageSummary } from '../../mime/types.js';
 import * as accounts from './accounts.js';
 import { SqliteContext } from './context.js';
 import * as mailboxes from './mailboxes.js';
@@ -187,6 +187,10 @@ export class SqliteStore implements Store {
   /** Not part of Store: SEARCH uses it when present (src/imap/commands/search.ts), else summaries. */
   async getSearchHeaderText(mailboxId: number, uids: readonly number[]): Promise<Map<number, string | null>> {
     return messages.getSearchHeaderText(this.ctx, mailboxId, uids);
+  }
+  /** Not part of Store: FETCH ENVELOPE uses it when present (src/imap/commands/fetch.ts), else summaries. */
+  async getEnvelopes(mailboxId: number, uids: readonly number[]): Promise<Map<number, Envelope>> {
+    return messages.getEnvelopes(this.ctx, mailboxId, uids);
   }
   async getBodyText(blobId: string): Promise<string> {
     return messages.getBodyText(this.ctx, blobId);
