@@ -3,6 +3,7 @@
 // points (RFC 9051 §7.5.1), IDLE pushes, STARTTLS, timeouts.
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
+import { feedReader } from '../net/feed-reader.js';
 import { TLSSocket, type SecureContext } from 'node:tls';
 import type { Logger } from 'pino';
 import type { Store } from '../store/types.js';
@@ -142,21 +143,8 @@ export class Session {
       onLiteral: (info) => this.onLiteral(info),
       continuation: () => void this.writer.continuation('Ready for literal').catch(() => undefined),
     });
-    const onData = (chunk: Buffer): void => {
-      reader.push(chunk);
-      // Back-pressure: stop reading while commands are queued up beyond the high-water mark.
-      if (reader.bufferedBytes > this.highWater) socket.pause();
-    };
-    const onEnd = (): void => reader.end();
-    socket.on('data', onData);
-    socket.on('end', onEnd);
-    socket.on('close', onEnd);
     this.reader = reader;
-    this.detachInput = () => {
-      socket.removeListener('data', onData);
-      socket.removeListener('end', onEnd);
-      socket.removeListener('close', onEnd);
-    };
+    this.detachInput = feedReader(socket, reader, this.highWater);
   }
 
   private onLiteral(info: LiteralInfo): LiteralDecision {

@@ -2,6 +2,7 @@
 // (RFC 2449 §6.6 PIPELINING), through AUTHORIZATION, TRANSACTION and UPDATE. Autologout closes
 // without UPDATE (RFC 1939 §3), so DELE marks are kept unless the client sent QUIT.
 import type { Socket } from 'node:net';
+import { feedReader } from '../net/feed-reader.js';
 import { TLSSocket, type SecureContext } from 'node:tls';
 import type { Logger } from 'pino';
 import type { Limits } from '../imap/limits.js';
@@ -118,20 +119,8 @@ export class Pop3Session {
 
   private attachInput(socket: Socket): void {
     const reader = new LineReader(this.deps.limits.maxLineBytes);
-    const onData = (chunk: Buffer): void => {
-      reader.push(chunk);
-      if (reader.bufferedBytes > this.highWater) socket.pause();
-    };
-    const onEnd = (): void => reader.end();
-    socket.on('data', onData);
-    socket.on('end', onEnd);
-    socket.on('close', onEnd);
     this.reader = reader;
-    this.detachInput = () => {
-      socket.removeListener('data', onData);
-      socket.removeListener('end', onEnd);
-      socket.removeListener('close', onEnd);
-    };
+    this.detachInput = feedReader(socket, reader, this.highWater);
   }
 
   private async nextLine(): Promise<string | null | 'tooLong'> {
