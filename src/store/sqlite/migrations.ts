@@ -156,7 +156,19 @@ const MIGRATIONS: readonly Step[] = [
     if (!columns.some((c) => c.name === 'envelope')) db.exec('ALTER TABLE blobs ADD COLUMN envelope TEXT');
     db.exec("UPDATE blobs SET envelope = json_extract(summary, '$.envelope') WHERE envelope IS NULL");
   },
+  // 8: the ENVELOPE already in IMAP syntax per content, when it is session-independent (ASCII only),
+  // so FETCH ENVELOPE copies a string. NULL: read the JSON column (rows from before, 8-bit headers).
+  (db) => addColumnOnce(db, 'blobs', 'envelope_imap', 'TEXT'),
+  // 9: the bytes of small messages kept in the database instead of a file (one WAL fsync covers a
+  // whole group commit). NULL: the bytes are in the blob file, as for every row from before.
+  (db) => addColumnOnce(db, 'blobs', 'bytes', 'BLOB'),
 ];
+
+/** ALTER TABLE ADD COLUMN that a replayed step (tests reset user_version) may run again. */
+function addColumnOnce(db: Database.Database, table: string, column: string, type: string): void {
+  const columns = db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>;
+  if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+}
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
