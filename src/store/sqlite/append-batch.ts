@@ -7,6 +7,7 @@ import { joinKeywords, parseFlags } from '../flags.js';
 import { emailIdFor, threadIdFor } from '../ids.js';
 import type { MessageSummary } from '../../mime/types.js';
 import { StoreError, type AppendInput, type AppendResult } from '../types.js';
+import { insertBlobRow } from './blob-rows.js';
 import type { SqliteContext } from './context.js';
 import { checkQuota } from './quotas.js';
 
@@ -92,13 +93,7 @@ function insertAll(ctx: SqliteContext, mailboxId: number, batch: readonly Prepar
       // Checked under the write lock: reap() unlinks only under the same lock.
       if (!p.analysis || !ctx.blobs.exists(p.blobId)) throw new BlobVanished();
       summary = p.analysis.summary;
-      ctx.stmt('INSERT INTO blobs (id, size, refcount, summary, body_text, envelope) VALUES (?, ?, 1, ?, ?, ?)').run(
-        p.blobId,
-        p.input.bytes.length,
-        JSON.stringify(summary),
-        p.analysis.bodyText,
-        JSON.stringify(summary.envelope),
-      );
+      insertBlobRow(ctx, { id: p.blobId, size: p.input.bytes.length, summary, bodyText: p.analysis.bodyText, bytes: null });
     }
     insert.run(mailboxId, uid, modseq, p.flags.system, joinKeywords(p.flags.keywords), Math.trunc(p.internalDate), now, p.input.bytes.length, p.blobId,
       emailIdFor(p.blobId), threadIdFor(summary, p.blobId));

@@ -34,6 +34,8 @@ import * as accounts from './accounts.js';
 import { SqliteContext } from './context.js';
 import * as mailboxes from './mailboxes.js';
 import * as messages from './messages.js';
+import { appendMessage } from './append-one.js';
+import { readMessage, streamMessage } from './message-bytes.js';
 import { migrate } from './migrations.js';
 import * as mutations from './mutations.js';
 import * as quotas from './quotas.js';
@@ -170,7 +172,7 @@ export class SqliteStore implements Store {
 
   // --- messages ---
   appendMessage(mailboxId: number, input: AppendInput): Promise<AppendResult> {
-    return messages.appendMessage(this.ctx, mailboxId, input);
+    return appendMessage(this.ctx, mailboxId, input);
   }
   appendMessages(mailboxId: number, inputs: readonly AppendInput[]): Promise<AppendResult[]> {
     return appendMessages(this.ctx, mailboxId, inputs);
@@ -196,10 +198,10 @@ export class SqliteStore implements Store {
     return messages.getBodyText(this.ctx, blobId);
   }
   readMessage(blobId: string, start?: number, end?: number): Promise<Buffer> {
-    return messages.readMessage(this.ctx, blobId, start, end);
+    return readMessage(this.ctx, blobId, start, end);
   }
   streamMessage(blobId: string, start?: number, end?: number): Readable {
-    return messages.streamMessage(this.ctx, blobId, start, end);
+    return streamMessage(this.ctx, blobId, start, end);
   }
   async storeFlags(
     mailboxId: number,

@@ -1,0 +1,20 @@
+// The row of a new content in the blobs table: everything computed once per content at delivery.
+import type { MessageSummary } from '../../mime/types.js';
+import type { SqliteContext } from './context.js';
+import { searchHeaderText } from './search-headers.js';
+
+export interface NewBlobRow {
+  readonly id: string;
+  readonly size: number;
+  readonly summary: MessageSummary;
+  readonly bodyText: string;
+  /** The bytes when they are kept in the database; null when they are in the blob file. */
+  readonly bytes: Buffer | null;
+}
+
+/** Inside a write transaction: the first reference to a content (refcount 1). */
+export function insertBlobRow(ctx: SqliteContext, row: NewBlobRow): void {
+  ctx
+    .stmt('INSERT INTO blobs (id, size, refcount, summary, body_text, search_headers, envelope, bytes) VALUES (?, ?, 1, ?, ?, ?, ?, ?)')
+    .run(row.id, row.size, JSON.stringify(row.summary), row.bodyText, searchHeaderText(row.summary), JSON.stringify(row.summary.envelope), row.bytes);
+}
