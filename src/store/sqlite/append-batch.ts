@@ -93,7 +93,7 @@ function insertAll(ctx: SqliteContext, mailboxId: number, batch: readonly Prepar
       // Checked under the write lock: reap() unlinks only under the same lock.
       if (!p.analysis || !ctx.blobs.exists(p.blobId)) throw new BlobVanished();
       summary = p.analysis.summary;
-      insertBlobRow(ctx, { id: p.blobId, size: p.input.bytes.length, summary, bodyText: p.analysis.bodyText, bytes: null });
+      insertBlobRow(ctx, { id: p.blobId, size: p.input.bytes.length, summary, bodyText: p.analysis.bodyText });
     }
     insert.run(mailboxId, uid, modseq, p.flags.system, joinKeywords(p.flags.keywords), Math.trunc(p.internalDate), now, p.input.bytes.length, p.blobId,
       emailIdFor(p.blobId), threadIdFor(summary, p.blobId));

@@ -43,7 +43,7 @@ export async function appendMessage(ctx: SqliteContext, mailboxId: number, input
             // Checked under the write lock: reap() unlinks only under the same lock.
             if (!analysis || !ctx.blobs.exists(blobId)) throw new BlobVanished();
             summary = analysis.summary;
-            insertBlobRow(ctx, { id: blobId, size: input.bytes.length, summary, bodyText: analysis.bodyText, bytes: null });
+            insertBlobRow(ctx, { id: blobId, size: input.bytes.length, summary, bodyText: analysis.bodyText });
           }
           const uid = box.uidnext;
           const modseq = box.highestmodseq + 1;

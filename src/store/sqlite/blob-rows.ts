@@ -8,13 +8,11 @@ export interface NewBlobRow {
   readonly size: number;
   readonly summary: MessageSummary;
   readonly bodyText: string;
-  /** The bytes when they are kept in the database; null when they are in the blob file. */
-  readonly bytes: Buffer | null;
 }
 
 /** Inside a write transaction: the first reference to a content (refcount 1). */
 export function insertBlobRow(ctx: SqliteContext, row: NewBlobRow): void {
   ctx
-    .stmt('INSERT INTO blobs (id, size, refcount, summary, body_text, search_headers, envelope, bytes) VALUES (?, ?, 1, ?, ?, ?, ?, ?)')
-    .run(row.id, row.size, JSON.stringify(row.summary), row.bodyText, searchHeaderText(row.summary), JSON.stringify(row.summary.envelope), row.bytes);
+    .stmt('INSERT INTO blobs (id, size, refcount, summary, body_text, search_headers, envelope) VALUES (?, ?, 1, ?, ?, ?, ?)')
+    .run(row.id, row.size, JSON.stringify(row.summary), row.bodyText, searchHeaderText(row.summary), JSON.stringify(row.summary.envelope));
 }

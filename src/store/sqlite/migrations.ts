@@ -159,9 +159,6 @@ const MIGRATIONS: readonly Step[] = [
   // 8: the ENVELOPE already in IMAP syntax per content, when it is session-independent (ASCII only),
   // so FETCH ENVELOPE copies a string. NULL: read the JSON column (rows from before, 8-bit headers).
   (db) => addColumnOnce(db, 'blobs', 'envelope_imap', 'TEXT'),
-  // 9: the bytes of small messages kept in the database instead of a file (one WAL fsync covers a
-  // whole group commit). NULL: the bytes are in the blob file, as for every row from before.
-  (db) => addColumnOnce(db, 'blobs', 'bytes', 'BLOB'),
 ];
 
 /** ALTER TABLE ADD COLUMN that a replayed step (tests reset user_version) may run again. */
