@@ -55,3 +55,28 @@ test(
     assert.equal(blobs.removeSync(drop.id), false, 'removing twice is fine');
   }),
 );
+
+test(
+  'read: small ranges (synchronous path) and large ones (thread pool) give the same bytes; a removed blob rejects NONEXISTENT',
+  withBlobs(false, async (blobs) => {
+    const small = Buffer.from('Subject: hi\r\n\r\nbody\r\n');
+    const big = Buffer.alloc(200 * 1024, 'x');
+    big.write('head', 0);
+    const s = await blobs.write(small);
+    const b = await blobs.write(big);
+    assert.deepEqual(await blobs.read(s.id, 0, small.length), small);
+    assert.deepEqual(await blobs.read(s.id, 9, 11), Buffer.from('hi'));
+    assert.deepEqual(await blobs.read(s.id, 15, small.length + 100), Buffer.from('body\r\n'), 'a range past the end is cut short');
+    assert.deepEqual(await blobs.read(b.id, 0, big.length), big);
+    assert.deepEqual(await blobs.read(b.id, 0, 4), Buffer.from('head'));
+    assert.ok(blobs.removeSync(s.id) && blobs.removeSync(b.id));
+    for (const [id, size] of [
+      [s.id, small.length],
+      [b.id, big.length],
+    ] as const) {
+      const read = blobs.read(id, 0, size); // a promise either way: the caller's await sees the error
+      assert.ok(read instanceof Promise);
+      await assert.rejects(read, (err: Error & { code?: string }) => err.code === 'NONEXISTENT');
+    }
+  }),
+);
