@@ -79,6 +79,7 @@ export class Session {
   /** Where client bytes come from: the socket, or the inflater once COMPRESS is on. */
   private input!: Readable;
   private compression: CompressionLayer | null = null;
+  private cachedContext: CommandContext | null = null;
   /** Resolves when the connection is closed and the session cleaned up. */
   readonly closed: Promise<void>;
   private resolveClosed!: () => void;
@@ -223,7 +224,7 @@ export class Session {
     let text = `${display} completed`;
     this.busy = true;
     try {
-      const result = await module.run(cmd as never, this.context());
+      const result = await module.run(cmd as never, this.commandContext);
       if (result?.code !== undefined) code = result.code;
       if (result?.text !== undefined) text = result.text;
     } catch (err) {
@@ -296,6 +297,12 @@ export class Session {
   private plaintextAuthAllowed(): boolean {
     const p = this.deps.plaintextAuth;
     return this.secure || p === 'always' || (p === 'loopback' && this.loopback);
+  }
+
+  /** One context for the session's life: every field reads the session live (getters, closures). */
+  private get commandContext(): CommandContext {
+    this.cachedContext ??= this.context();
+    return this.cachedContext;
   }
 
   private context(): CommandContext {
@@ -380,6 +387,7 @@ export class Session {
   /** RFC 9051 §6.2.1: after the tagged OK, TLS on the same socket; plaintext read ahead is dropped. */
   private async upgradeToTls(): Promise<void> {
     this.detachInput();
+    this.writer.flush(); // the tagged OK goes out in plaintext, before TLS takes the socket
     const plain = this.socket;
     const secure = new TLSSocket(plain, { isServer: true, secureContext: this.deps.secureContext() });
     secure.on('error', (err) => {
@@ -395,6 +403,7 @@ export class Session {
   /** RFC 4978 §3: after the tagged OK, DEFLATE both ways, over TLS when TLS is on. */
   private startCompression(): void {
     this.detachInput();
+    this.writer.flush(); // the tagged OK goes out uncompressed (RFC 4978 §3)
     const layer = startCompression(this.socket, (err) => {
       this.log.debug({ err }, 'compression error');
       this.destroy();

@@ -120,6 +120,11 @@ export class ResponseWriter {
     this.utf8 = utf8;
   }
 
+  /** Sends what the batch holds now (before STARTTLS or COMPRESS wraps the output stream). */
+  flush(): void {
+    this.uncork();
+  }
+
   /** After STARTTLS / COMPRESS: later writes go to the new stream. */
   setOutput(out: NodeJS.WritableStream): void {
     this.uncork();
@@ -138,8 +143,12 @@ export class ResponseWriter {
     });
   }
 
+  /** A tagged line stays in the batch: it leaves at the end of this event-loop turn, with the answers
+   *  to the commands the client pipelined behind it when they complete in the same turn (one write
+   *  for several commands, as a pipelining client sends them). STARTTLS and COMPRESS call flush()
+   *  before they wrap the output. */
   tagged(tag: string, status: 'OK' | 'NO' | 'BAD', code: string | null, text: string): Promise<void> {
-    return this.line(`${sanitizeLine(tag)} ${status} ${respText(code, text, this.utf8, FALLBACK[status])}`);
+    return this.line(`${sanitizeLine(tag)} ${status} ${respText(code, text, this.utf8, FALLBACK[status])}`, false);
   }
 
   /** continue-req = "+" SP (resp-text / base64) CRLF (RFC 9051 §7.5) */
@@ -155,10 +164,9 @@ export class ResponseWriter {
     return this.enqueue(() => [typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes]);
   }
 
-  /** Tagged, continuation and BYE lines end a batch: they go out now (and STARTTLS or COMPRESS,
-   *  which start right after a tagged OK, find nothing held back). */
-  private line(s: string): Promise<void> {
-    return this.enqueue(() => [Buffer.from(`${s}\r\n`, 'utf8')], true);
+  /** Continuation and BYE lines end a batch: the client waits for them, or the connection ends. */
+  private line(s: string, flush = true): Promise<void> {
+    return this.enqueue(() => [Buffer.from(`${s}\r\n`, 'utf8')], flush);
   }
 
   private enqueue(build: () => Array<Buffer | StreamLiteral>, flush = false): Promise<void> {

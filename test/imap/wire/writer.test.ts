@@ -131,3 +131,30 @@ test('a failing StreamLiteral source is padded too', async () => {
   await new Promise<void>((resolve) => sink.end(resolve));
   assert.equal(output(), '* {3}\r\n   \r\n');
 });
+
+test('answers to pipelined commands written in one turn leave in one write; continuation and BYE at once', async () => {
+  const writes: string[] = [];
+  const sink = new Writable({
+    writev(chunks, cb) {
+      writes.push(Buffer.concat(chunks.map((c) => c.chunk as Buffer)).toString('latin1'));
+      cb();
+    },
+    write(chunk: Buffer, _enc, cb) {
+      writes.push(chunk.toString('latin1'));
+      cb();
+    },
+  });
+  const w = new ResponseWriter(sink, { utf8: false, maxBuffered: 1 << 20 });
+  const answered = [1, 2, 3].flatMap((i) => [w.untagged([i, new Atom('FETCH'), [new Atom('BODY[]'), new Literal(Buffer.from(`m${i}`))]]), w.tagged(`A${i}`, 'OK', null, 'FETCH completed')]);
+  await Promise.all(answered); // queued in the socket's batch, not yet written
+  assert.deepEqual(writes, []);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(writes, ['* 1 FETCH (BODY[] {2}\r\nm1)\r\nA1 OK FETCH completed\r\n* 2 FETCH (BODY[] {2}\r\nm2)\r\nA2 OK FETCH completed\r\n* 3 FETCH (BODY[] {2}\r\nm3)\r\nA3 OK FETCH completed\r\n']);
+  await w.tagged('A4', 'OK', null, 'done');
+  w.flush(); // STARTTLS and COMPRESS send the tagged OK before they wrap the output
+  assert.equal(writes.at(-1), 'A4 OK done\r\n');
+  await w.continuation('Ready');
+  assert.equal(writes.at(-1), '+ Ready\r\n');
+  await w.bye(null, 'Logging out');
+  assert.equal(writes.at(-1), '* BYE Logging out\r\n');
+});
