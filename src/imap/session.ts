@@ -22,6 +22,7 @@ import type { CommandContext, CommandModule, SessionState, StateKind } from './c
 import { SessionMode } from './session-mode.js';
 import { describeError } from './session-errors.js';
 import { commandContext } from './session-context.js';
+import { SelectedUpdates } from './session-updates.js';
 import { startCompression, type CompressionLayer } from './compress.js';
 import { isLoopback, looksLikeOtherProtocol } from './peer.js';
 import { isAdmin } from './admins.js';
@@ -58,10 +59,8 @@ export class Session {
   private readonly loopback: boolean;
   private authFailures = 0;
   private readonly loginGuard: LoginGuard;
-  private idling = false;
   /** A command is running (and not just waiting for the client, as IDLE does). */
   private busy = false;
-  private dirty = false;
   private savedSearch: number[] | null = null;
   private closing = false;
   /** Set by shutdown(): no new command starts; the one running finishes first. */
@@ -70,7 +69,7 @@ export class Session {
   private running: Promise<void> | null = null;
   private awaitingClient = false;
   private afterTagged: Array<() => Promise<void> | void> = [];
-  private updates: Promise<void> = Promise.resolve();
+  private readonly updates: SelectedUpdates;
   private readonly unsubscribe: () => void;
   private readonly log: Logger;
   private readonly literalPolicy: (info: LiteralInfo) => LiteralDecision;
@@ -110,7 +109,22 @@ export class Session {
     socket.once('close', () => this.cleanup());
     socket.on('timeout', () => void this.autologout());
     this.applyTimeout();
-    this.unsubscribe = deps.store.onChange((mailboxId, modseq) => this.onStoreChange(mailboxId, modseq));
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const session = this;
+    this.updates = new SelectedUpdates({
+      store: deps.store,
+      mode: this.mode,
+      log: this.log,
+      get state() {
+        return session.state;
+      },
+      get closing() {
+        return session.closing;
+      },
+      untagged: (parts) => this.writer.untagged(parts),
+      bye: (text) => this.bye(null, text),
+    });
+    this.unsubscribe = deps.store.onChange((mailboxId, modseq) => this.updates.onStoreChange(mailboxId, modseq));
   }
 
   /** Sends the greeting and serves commands until the connection ends. */
@@ -236,49 +250,12 @@ export class Session {
       this.busy = false;
     }
     if (this.closing) return;
-    await this.sendUpdates(allowExpunge);
+    await this.updates.send(allowExpunge);
     await this.writer.tagged(cmd.tag, status, code, text);
     const actions = this.afterTagged;
     this.afterTagged = [];
     for (const action of actions) await action();
     if (this.authFailures >= this.deps.limits.maxAuthFailures) await this.bye(null, 'Too many failed authentication attempts');
-  }
-
-  // ---- the selected view's updates ----
-
-  private onStoreChange(mailboxId: number, modseq: number): void {
-    const s = this.state;
-    if (s.kind !== 'selected' || s.view.mailbox.id !== mailboxId || modseq <= s.view.modseq) return;
-    this.dirty = true;
-    // RFC 2177: an idling client hears at once.
-    if (this.idling) void this.sendUpdates(true);
-  }
-
-  /** Pulls store changes (when any were signalled, or `force`) and sends what may be sent. Serialized. */
-  private sendUpdates(allowExpunge: boolean, force = false): Promise<void> {
-    const run = this.updates.then(async () => {
-      const s = this.state;
-      if (s.kind !== 'selected' || this.closing) return;
-      const view = s.view;
-      if (this.dirty || force) {
-        this.dirty = false;
-        const box = await this.deps.store.getMailboxById(view.mailbox.id);
-        if (!box) {
-          // The mailbox was deleted under us (RFC 9051 §7.1.5 lets BYE end the session).
-          await this.bye(null, 'The selected mailbox was deleted');
-          return;
-        }
-        view.apply(await this.deps.store.changesSince(view.mailbox.id, view.modseq));
-        // IMAP4rev1 \Recent: the first session to hear of a message gets it (RFC 3501 §2.3.2).
-        if (!this.mode.rev2 && !view.readOnly && view.pendingNewCount > 0) view.claimRecent(await this.deps.store.claimRecent(view.mailbox.id));
-      }
-      if (this.state !== s) return;
-      for (const response of view.flush({ allowExpunge, rev2: this.mode.rev2, condstore: this.mode.condstore, qresync: this.mode.qresync })) await this.writer.untagged([...response]);
-    });
-    this.updates = run.catch((err: unknown) => {
-      if (!this.closing) this.log.error({ err }, 'sending mailbox updates failed');
-    });
-    return run;
   }
 
   // ---- what commands see ----
@@ -359,11 +336,8 @@ export class Session {
         return session.compression !== null;
       },
       startCompression: () => this.startCompression(),
-      refresh: (allowExpunge) => this.sendUpdates(allowExpunge, true),
-      setIdling: (on) => {
-        this.idling = on;
-        if (on) void this.sendUpdates(true);
-      },
+      refresh: (allowExpunge) => this.updates.send(allowExpunge, true),
+      setIdling: (on) => this.updates.setIdling(on),
       unauthenticate: () => {
         // RFC 8437 §3, §4: reset everything but TLS and compression; CONDSTORE/QRESYNC, UTF-8 off again.
         this.mode.enabled.clear();
@@ -380,7 +354,7 @@ export class Session {
   private setState(state: SessionState): void {
     const wasAuthenticated = this.state.kind !== 'notAuthenticated';
     this.state = state;
-    this.dirty = false;
+    this.updates.reset();
     if (!wasAuthenticated && state.kind !== 'notAuthenticated') this.applyTimeout();
   }
 
