@@ -3,7 +3,7 @@
 import type { Envelope, MessageSummary } from '../../mime/types.js';
 import type { MessageMeta } from '../../store/types.js';
 import { buildFetchData, fetchNeedsSummary, fetchSetsSeen } from '../fetch/index.js';
-import { FetchBatch, fetchIsMetaOnly, fetchIsSmall, formatMetaFetch, metaItems } from '../fetch/bulk.js';
+import { FetchBatch, fetchIsEnvelopeLines, fetchIsMetaOnly, fetchIsSmall, formatMetaFetch, metaItems } from '../fetch/bulk.js';
 import type { FetchAtt } from '../wire/ast.js';
 import { ImapError, type CommandContext, type CommandModule } from './types.js';
 import { condstoreOn, enableCondstore, viewOf } from './util.js';
@@ -12,6 +12,8 @@ import type { SequenceSet } from '../wire/ast.js';
 
 /** Messages per summary query (one SQL statement each) and per \Seen update. */
 const BATCH = 500;
+/** Messages per envelope text query (as many as BATCH: larger ones measured no faster). */
+const ENVELOPE_BATCH = 500;
 /** Sections above this many bytes are streamed from the blob store rather than read into memory. */
 const STREAM_THRESHOLD = 256 * 1024;
 
@@ -55,9 +57,17 @@ export const fetchCommand: CommandModule<'FETCH'> = {
       for (const uid of uids) {
         const meta = view.meta(uid);
         const msn = view.msnOf(uid);
-        if (meta && msn !== 0) await out.addText(formatMetaFetch(kinds, { msn, meta, recent: view.isRecent(uid) }, fetchOptions));
+        if (meta && msn !== 0) {
+          const full = out.addText(formatMetaFetch(kinds, { msn, meta, recent: view.isRecent(uid) }, fetchOptions));
+          if (full) await full;
+        }
       }
       await out.flush();
+      return { text: 'FETCH completed' };
+    }
+    const texts = envelopeTextSource(ctx.store);
+    if (!setsSeen && texts && fetchIsEnvelopeLines(items)) {
+      await fetchEnvelopeLines(texts);
       return { text: 'FETCH completed' };
     }
     // Without message bytes, responses are grouped into few writes; with them, one at a time.
@@ -68,6 +78,35 @@ export const fetchCommand: CommandModule<'FETCH'> = {
       await out.flush(); // what was built before an error still goes out, as it did unbatched
     }
     return { text: 'FETCH completed' };
+
+    /** ENVELOPE with metadata items: one line of text per message from the stored envelope text;
+     *  contents stored without it (8-bit header values, see envelope-text.ts) go through the value
+     *  tree, serialized in this session's mode. */
+    async function fetchEnvelopeLines(source: EnvelopeTextSource): Promise<void> {
+      const kinds = metaItems(items, cmd.uid);
+      const lines = new FetchBatch((...parts) => ctx.untagged(...parts), 1000);
+      try {
+        for (let i = 0; i < uids.length; i += ENVELOPE_BATCH) {
+          const batch = i === 0 && uids.length <= ENVELOPE_BATCH ? uids : uids.slice(i, i + ENVELOPE_BATCH);
+          const found = await source.getEnvelopeTexts(mailboxId, batch);
+          for (const uid of batch) {
+            const meta = view.meta(uid);
+            const msn = view.msnOf(uid);
+            if (!meta || msn === 0) continue;
+            const envelope = found.get(uid);
+            const target = { msn, meta, recent: view.isRecent(uid) };
+            let full;
+            if (typeof envelope === 'string') full = lines.addText(formatMetaFetch(kinds, target, fetchOptions, envelope));
+            else if (envelope !== undefined) full = lines.addData(msn, await buildFetchData(items, target, { ...NO_BYTES, loadEnvelope: async () => envelope }, fetchOptions));
+            // No row: another session expunged it since this view looked (RFC 9051 §7.5.1: skip it).
+            else if (!(await expungedMeanwhile(ctx, mailboxId, view.modseq, uid))) throw new ImapError('NO', null, `Message UID ${uid} has no stored envelope`);
+            if (full) await full;
+          }
+        }
+      } finally {
+        await lines.flush();
+      }
+    }
 
     async function fetchInBatches(): Promise<void> {
       for (let i = 0; i < uids.length; i += BATCH) {
@@ -115,7 +154,8 @@ export const fetchCommand: CommandModule<'FETCH'> = {
             if (err instanceof ImapError || !(await expungedMeanwhile(ctx, mailboxId, view.modseq, uid))) throw err;
             continue;
           }
-          await out.addData(msn, data);
+          const full = out.addData(msn, data);
+          if (full) await full;
         }
       }
     }
@@ -126,6 +166,32 @@ export const fetchCommand: CommandModule<'FETCH'> = {
 interface EnvelopeSource {
   getEnvelopes(mailboxId: number, uids: readonly number[]): Promise<Map<number, Envelope>>;
 }
+
+/** Stores that keep the envelope as IMAP text (the SQLite store) offer it outside the Store interface:
+ *  per UID the text, or the Envelope where none is stored. */
+interface EnvelopeTextSource {
+  getEnvelopeTexts(mailboxId: number, uids: readonly number[]): Promise<Map<number, string | Envelope>>;
+}
+
+function envelopeTextSource(store: object): EnvelopeTextSource | null {
+  return typeof (store as Partial<EnvelopeTextSource>).getEnvelopeTexts === 'function' ? (store as EnvelopeTextSource) : null;
+}
+
+/** Deps of a response that needs neither the summary nor the bytes (ENVELOPE and metadata items). */
+const NO_BYTES = {
+  loadSummary(meta: MessageMeta): Promise<MessageSummary> {
+    throw new ImapError('NO', null, `Message UID ${meta.uid}: no summary for this response`);
+  },
+  readMessage(): Promise<Buffer> {
+    throw new ImapError('NO', null, 'No message bytes for this response');
+  },
+  streamMessage(): NodeJS.ReadableStream {
+    throw new ImapError('NO', null, 'No message bytes for this response');
+  },
+  loadBodyText(): Promise<string> {
+    throw new ImapError('NO', null, 'No body text for this response');
+  },
+};
 
 function envelopeSource(store: object): EnvelopeSource | null {
   return typeof (store as Partial<EnvelopeSource>).getEnvelopes === 'function' ? (store as EnvelopeSource) : null;

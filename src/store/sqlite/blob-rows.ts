@@ -1,6 +1,7 @@
 // The row of a new content in the blobs table: everything computed once per content at delivery.
 import type { MessageSummary } from '../../mime/types.js';
 import type { SqliteContext } from './context.js';
+import { insertEnvelopeText } from './envelope-text.js';
 import { searchHeaderText } from './search-headers.js';
 
 export interface NewBlobRow {
@@ -15,4 +16,5 @@ export function insertBlobRow(ctx: SqliteContext, row: NewBlobRow): void {
   ctx
     .stmt('INSERT INTO blobs (id, size, refcount, summary, body_text, search_headers, envelope) VALUES (?, ?, 1, ?, ?, ?, ?)')
     .run(row.id, row.size, JSON.stringify(row.summary), row.bodyText, searchHeaderText(row.summary), JSON.stringify(row.summary.envelope));
+  insertEnvelopeText(ctx, row.id, row.summary.envelope);
 }

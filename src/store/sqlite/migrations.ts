@@ -1,6 +1,7 @@
 // Schema versions, applied in order; PRAGMA user_version records how many have run. Never edit a
 // released step: add a new one.
 import type Database from 'better-sqlite3';
+import { registerEnvelopeTextFunction } from './envelope-text.js';
 import { registerSearchHeaderFunction } from './search-headers.js';
 
 /** SQL, or a function for a step SQL alone cannot make idempotent. Runs inside the step's transaction. */
@@ -159,6 +160,29 @@ const MIGRATIONS: readonly Step[] = [
   // 8: the ENVELOPE already in IMAP syntax per content, when it is session-independent (ASCII only),
   // so FETCH ENVELOPE copies a string. NULL: read the JSON column (rows from before, 8-bit headers).
   (db) => addColumnOnce(db, 'blobs', 'envelope_imap', 'TEXT'),
+  // 9: the ENVELOPE in IMAP syntax per content in a narrow table (envelope-text.ts says why not the
+  // column of step 8, which stays unused), backfilled for contents whose text is session-independent.
+  // The text goes with its blobs row (a trigger, not a foreign key: it fires on every connection, also
+  // one without PRAGMA foreign_keys); a repaired summary (postkeep check) drops the text and the JSON
+  // copy: they are read from the summary again.
+  `
+  CREATE TABLE IF NOT EXISTS blob_envelopes (
+    blob_id TEXT PRIMARY KEY,
+    imap TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TRIGGER IF NOT EXISTS blob_envelopes_blob_deleted AFTER DELETE ON blobs BEGIN
+    DELETE FROM blob_envelopes WHERE blob_id = OLD.id;
+  END;
+  CREATE TRIGGER IF NOT EXISTS blob_envelopes_summary_changed AFTER UPDATE OF summary ON blobs BEGIN
+    DELETE FROM blob_envelopes WHERE blob_id = NEW.id;
+    UPDATE blobs SET envelope = NULL WHERE id = NEW.id;
+  END;
+  INSERT INTO blob_envelopes (blob_id, imap)
+    SELECT id, imap FROM (
+      SELECT id, postkeep_envelope_imap(COALESCE(envelope, json_extract(summary, '$.envelope'))) AS imap FROM blobs
+        WHERE id NOT IN (SELECT blob_id FROM blob_envelopes)
+    ) WHERE imap IS NOT NULL;
+  `,
 ];
 
 /** ALTER TABLE ADD COLUMN that a replayed step (tests reset user_version) may run again. */
@@ -176,6 +200,7 @@ export function migrate(db: Database.Database): void {
     throw new Error(`The database has schema version ${current}, newer than this Postkeep knows (${MIGRATIONS.length}); upgrade Postkeep`);
   }
   registerSearchHeaderFunction(db);
+  registerEnvelopeTextFunction(db);
   for (let version = current; version < MIGRATIONS.length; version++) {
     const step = MIGRATIONS[version];
     if (step === undefined) continue;

@@ -194,6 +194,10 @@ export class SqliteStore implements Store {
   async getEnvelopes(mailboxId: number, uids: readonly number[]): Promise<Map<number, Envelope>> {
     return messages.getEnvelopes(this.ctx, mailboxId, uids);
   }
+  /** Not part of Store: FETCH ENVELOPE uses it when present: the IMAP text where it is stored. */
+  async getEnvelopeTexts(mailboxId: number, uids: readonly number[]): Promise<Map<number, string | Envelope>> {
+    return messages.getEnvelopeTexts(this.ctx, mailboxId, uids);
+  }
   async getBodyText(blobId: string): Promise<string> {
     return messages.getBodyText(this.ctx, blobId);
   }

@@ -1,0 +1,77 @@
+// The SQLite store's ENVELOPE text (src/store/sqlite/envelope-text.ts, schema 9): stored at delivery
+// when session-independent, backfilled by the migration, dropped with its content and when a summary
+// is repaired; getEnvelopeTexts answers the Envelope itself where no text is stored.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import Database from 'better-sqlite3';
+import { envelopeImap } from '../../src/mime/envelope-imap.js';
+import { analyzeMessage } from '../../src/mime/analyze.js';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/index.js';
+import { DATABASE_FILE } from '../../src/store/sqlite/sqlite-store.js';
+
+const ASCII = Buffer.from('From: Ann <ann@example.com>\r\nTo: bob@example.org\r\nSubject: "quoted" \\ back\r\nMessage-ID: <a@b>\r\n\r\nHi\r\n');
+const EIGHT_BIT = Buffer.from('From: Jürgen <j@example.com>\r\nSubject: Grüße\r\n\r\nHallo\r\n', 'utf8');
+
+async function withStore(fn: (store: SqliteStore, dir: string, boxId: number) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'postkeep-envtext-'));
+  const store = await openSqliteStore({ dataDir: dir, analyze: analyzeMessage, fsync: false });
+  try {
+    const account = await store.createAccount('env', 'h');
+    const box = await store.getMailbox(account.id, 'INBOX');
+    assert.ok(box);
+    await store.appendMessage(box.id, { bytes: ASCII, flags: [] });
+    await store.appendMessages(box.id, [{ bytes: EIGHT_BIT, flags: [] }]);
+    await fn(store, dir, box.id);
+  } finally {
+    await store.close().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('ASCII envelopes come back as IMAP text, 8-bit ones as the Envelope (both append paths)', async () => {
+  await withStore(async (store, _dir, boxId) => {
+    const summaries = await store.getSummaries(boxId, [1, 2]);
+    const texts = await store.getEnvelopeTexts(boxId, [1, 2]);
+    assert.equal(texts.get(1), envelopeImap(summaries.get(1)!.envelope, false));
+    assert.deepEqual(texts.get(2), summaries.get(2)!.envelope);
+    // A sparse set (json_each, not a range) answers the same.
+    await store.appendMessage(boxId, { bytes: ASCII, flags: [] });
+    await store.appendMessage(boxId, { bytes: ASCII, flags: [] }); // same content: one blob
+    const sparse = await store.getEnvelopeTexts(boxId, [1, 40, 90]);
+    assert.deepEqual([...sparse.keys()], [1]);
+    assert.equal((await store.getEnvelopeTexts(boxId, [4])).get(4), texts.get(1));
+  });
+});
+
+test('migration 10 backfills the text; the row goes with its content and when its summary is repaired', async () => {
+  await withStore(async (store, dir, boxId) => {
+    const expected = await store.getEnvelopeTexts(boxId, [1, 2]);
+    await store.close();
+    let db = new Database(join(dir, DATABASE_FILE));
+    db.exec('DELETE FROM blob_envelopes; UPDATE blobs SET envelope = NULL');
+    db.exec('PRAGMA user_version = 8');
+    db.close();
+    store = await openSqliteStore({ dataDir: dir, analyze: analyzeMessage, fsync: false });
+    db = new Database(join(dir, DATABASE_FILE));
+    assert.equal(db.prepare('SELECT count(*) FROM blob_envelopes').pluck().get(), 1);
+    assert.deepEqual(await store.getEnvelopeTexts(boxId, [1, 2]), expected);
+    // A repaired summary (postkeep check): the stored text and JSON copy give way to the new summary.
+    const summary = JSON.parse(db.prepare('SELECT summary FROM blobs WHERE id IN (SELECT blob_id FROM blob_envelopes)').pluck().get() as string);
+    summary.envelope.subject = 'Repaired';
+    db.prepare('UPDATE blobs SET summary = ? WHERE id IN (SELECT blob_id FROM blob_envelopes)').run(JSON.stringify(summary));
+    assert.equal(db.prepare('SELECT count(*) FROM blob_envelopes').pluck().get(), 0);
+    assert.equal(((await store.getEnvelopeTexts(boxId, [1])).get(1) as { subject: string }).subject, 'Repaired');
+    db.close();
+    // The last reference gone: the text goes with the blobs row (a trigger).
+    await store.appendMessage(boxId, { bytes: Buffer.concat([ASCII, Buffer.from('x\r\n')]), flags: ['\\Deleted'] });
+    await store.expunge(boxId);
+    db = new Database(join(dir, DATABASE_FILE), { readonly: true });
+    assert.equal(db.prepare('SELECT count(*) FROM blob_envelopes WHERE blob_id NOT IN (SELECT id FROM blobs)').pluck().get(), 0);
+    assert.equal(db.prepare('SELECT count(*) FROM blob_envelopes').pluck().get(), 0);
+    db.close();
+    await store.close();
+  });
+});
