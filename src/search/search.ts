@@ -3,6 +3,7 @@
 import type { SearchKey } from '../imap/wire/ast.js';
 import { Candidate } from './candidate.js';
 import { compileKey, type Predicate } from './compile.js';
+import { scanHeaders } from './header-scan.js';
 import { keyNeeds } from './needs.js';
 import type { SearchContext } from './types.js';
 
@@ -30,9 +31,11 @@ export async function searchMessages(key: SearchKey, ctx: SearchContext): Promis
   // Header keys read the store's short header text when it has one; the summary only where it has not.
   const loadHeaderText = needs.headers && !needs.summary ? ctx.loadHeaderText : undefined;
   if (pending.length > 0 && loadHeaderText) {
+    // One pass over the mailbox when the store offers it; per-UID batches for what it leaves.
+    const unscanned = (await scanHeaders(key, pending, ctx)) ?? pending;
     const without: Candidate[] = [];
-    for (let i = 0; i < pending.length; i += SUMMARY_BATCH) {
-      const batch = pending.slice(i, i + SUMMARY_BATCH);
+    for (let i = 0; i < unscanned.length; i += SUMMARY_BATCH) {
+      const batch = unscanned.slice(i, i + SUMMARY_BATCH);
       const texts = await loadHeaderText(batch.map((c) => c.msg.meta.uid));
       for (const c of batch) {
         const text = texts.get(c.msg.meta.uid);

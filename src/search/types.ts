@@ -20,6 +20,11 @@ export interface SearchContext {
    *  the folded header text, one "name: value\n" line per field (as Candidate.foldedHeaderText);
    *  null where the store has none (that message's summary is loaded instead). */
   loadHeaderText?(uids: readonly number[]): Promise<Map<number, string | null>>;
+  /** Optional, for big searches with header keys: one pass over the messages with
+   *  firstUid <= uid <= lastUid, answering per UID whose folded header text (as loadHeaderText's)
+   *  contains at least one of `needles` (plain substring) that text, and null where the store has
+   *  none. A UID left out has a header text that contains none of the needles. */
+  scanHeaderText?(needles: readonly string[], firstUid: number, lastUid: number): Promise<Map<number, string | null>>;
   /** Decoded text of the body parts; called only for BODY/TEXT keys, per remaining candidate. */
   loadBodyText(meta: MessageMeta): Promise<string>;
   /** SEARCHRES "$" (RFC 5182): UIDs of the saved result, or null when none was saved. */

@@ -74,15 +74,21 @@ export const searchCommand: CommandModule<'SEARCH'> = {
   },
 };
 
-/** Stores that keep the folded header text (the SQLite store) offer it outside the Store interface. */
+/** Stores that keep the folded header text (the SQLite store) offer it outside the Store interface,
+ *  and may offer a one-pass scan over it (SearchContext.scanHeaderText). */
 interface HeaderTextSource {
   getSearchHeaderText(mailboxId: number, uids: readonly number[]): Promise<Map<number, string | null>>;
+  scanSearchHeaders?(mailboxId: number, needles: readonly string[], firstUid: number, lastUid: number): Promise<Map<number, string | null>>;
 }
 
-function headerTextLoader(store: object, mailboxId: number): Pick<SearchContext, 'loadHeaderText'> {
+function headerTextLoader(store: object, mailboxId: number): Pick<SearchContext, 'loadHeaderText' | 'scanHeaderText'> {
   const source = store as Partial<HeaderTextSource>;
   if (typeof source.getSearchHeaderText !== 'function') return {};
-  return { loadHeaderText: (uids) => (source as HeaderTextSource).getSearchHeaderText(mailboxId, uids) };
+  const text = source as HeaderTextSource;
+  const loader: Pick<SearchContext, 'loadHeaderText' | 'scanHeaderText'> = { loadHeaderText: (uids) => text.getSearchHeaderText(mailboxId, uids) };
+  if (typeof text.scanSearchHeaders !== 'function') return loader;
+  const scan = text.scanSearchHeaders.bind(text);
+  return { ...loader, scanHeaderText: (needles, firstUid, lastUid) => scan(mailboxId, needles, firstUid, lastUid) };
 }
 
 function hasModseq(key: SearchKey): boolean {

@@ -2,6 +2,7 @@
 // released step: add a new one.
 import type Database from 'better-sqlite3';
 import { registerEnvelopeTextFunction } from './envelope-text.js';
+import { createMessageSearchTable } from './message-search.js';
 import { registerSearchHeaderFunction } from './search-headers.js';
 
 /** SQL, or a function for a step SQL alone cannot make idempotent. Runs inside the step's transaction. */
@@ -183,6 +184,9 @@ const MIGRATIONS: readonly Step[] = [
         WHERE id NOT IN (SELECT blob_id FROM blob_envelopes)
     ) WHERE imap IS NOT NULL;
   `,
+  // 10: a per-message copy of the search header text, kept by triggers, so SEARCH FROM/SUBJECT/...
+  // scans one narrow table in SQL (message-search.ts). Backfilled from blobs.search_headers.
+  createMessageSearchTable,
 ];
 
 /** ALTER TABLE ADD COLUMN that a replayed step (tests reset user_version) may run again. */

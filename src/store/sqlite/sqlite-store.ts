@@ -36,6 +36,7 @@ import * as mailboxes from './mailboxes.js';
 import * as messages from './messages.js';
 import { appendMessage } from './append-one.js';
 import { readMessage, streamMessage } from './message-bytes.js';
+import { scanSearchHeaders } from './message-search.js';
 import { migrate } from './migrations.js';
 import * as mutations from './mutations.js';
 import * as quotas from './quotas.js';
@@ -189,6 +190,10 @@ export class SqliteStore implements Store {
   /** Not part of Store: SEARCH uses it when present (src/imap/commands/search.ts), else summaries. */
   async getSearchHeaderText(mailboxId: number, uids: readonly number[]): Promise<Map<number, string | null>> {
     return messages.getSearchHeaderText(this.ctx, mailboxId, uids);
+  }
+  /** Not part of Store: SEARCH header keys scan with it when present (message-search.ts). */
+  async scanSearchHeaders(mailboxId: number, needles: readonly string[], firstUid: number, lastUid: number): Promise<Map<number, string | null>> {
+    return scanSearchHeaders(this.ctx, mailboxId, needles, firstUid, lastUid);
   }
   /** Not part of Store: FETCH ENVELOPE uses it when present (src/imap/commands/fetch.ts), else summaries. */
   async getEnvelopes(mailboxId: number, uids: readonly number[]): Promise<Map<number, Envelope>> {
