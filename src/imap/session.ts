@@ -251,7 +251,8 @@ export class Session {
     }
     if (this.closing) return;
     await this.updates.send(allowExpunge);
-    await this.writer.tagged(cmd.tag, status, code, text);
+    // With more input already waiting (a pipelining client) the tagged line leaves with the next answers.
+    await this.writer.tagged(cmd.tag, status, code, text, this.reader.bufferedBytes > 0);
     const actions = this.afterTagged;
     this.afterTagged = [];
     for (const action of actions) await action();

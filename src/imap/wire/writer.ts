@@ -120,7 +120,7 @@ export class ResponseWriter {
     this.utf8 = utf8;
   }
 
-  /** Sends what the batch holds now (before STARTTLS or COMPRESS wraps the output stream). */
+  /** Sends what the batch holds now (STARTTLS and COMPRESS, before they wrap the output stream). */
   flush(): void {
     this.uncork();
   }
@@ -143,12 +143,12 @@ export class ResponseWriter {
     });
   }
 
-  /** A tagged line stays in the batch: it leaves at the end of this event-loop turn, with the answers
-   *  to the commands the client pipelined behind it when they complete in the same turn (one write
-   *  for several commands, as a pipelining client sends them). STARTTLS and COMPRESS call flush()
-   *  before they wrap the output. */
-  tagged(tag: string, status: 'OK' | 'NO' | 'BAD', code: string | null, text: string): Promise<void> {
-    return this.line(`${sanitizeLine(tag)} ${status} ${respText(code, text, this.utf8, FALLBACK[status])}`, false);
+  /** A tagged line ends the batch unless `pipelined`: the client has already sent more, so the line
+   *  stays in the batch and leaves with the answers to the commands behind it that complete in this
+   *  event-loop turn (at the latest at its end, or at 64 KiB): one write for several commands, as a
+   *  pipelining client sends them (Dovecot corks its output across the commands it reads at once). */
+  tagged(tag: string, status: 'OK' | 'NO' | 'BAD', code: string | null, text: string, pipelined = false): Promise<void> {
+    return this.line(`${sanitizeLine(tag)} ${status} ${respText(code, text, this.utf8, FALLBACK[status])}`, !pipelined);
   }
 
   /** continue-req = "+" SP (resp-text / base64) CRLF (RFC 9051 §7.5) */
@@ -164,7 +164,7 @@ export class ResponseWriter {
     return this.enqueue(() => [typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes]);
   }
 
-  /** Continuation and BYE lines end a batch: the client waits for them, or the connection ends. */
+  /** Lines that end a batch go out now: the client waits for them, or the connection ends. */
   private line(s: string, flush = true): Promise<void> {
     return this.enqueue(() => [Buffer.from(`${s}\r\n`, 'utf8')], flush);
   }

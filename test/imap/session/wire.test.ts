@@ -2,7 +2,7 @@
 // end (synchronizing, LITERAL+, too big, before login), autologout, shutdown BYE.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect as netConnect, createServer, type Socket } from 'node:net';
+import { connect as netConnect, createServer, Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { once } from 'node:events';
 import { ImapClient } from '../../helpers/imap-client.js';
@@ -55,6 +55,40 @@ test('STARTTLS: plaintext pipelined after STARTTLS is discarded; the session con
     assert.match(await read(), /^d OK \[CAPABILITY/);
     secure.destroy();
   } finally {
+    await srv.stop();
+  }
+});
+
+test('pipelined commands that arrive together are answered in one write; a lone command at once', async () => {
+  const srv = await startTestImap();
+  // Counts the server's writes to its sockets (the client's socket has another local port).
+  const proto = Socket.prototype as unknown as Record<'_write' | '_writev', (...args: unknown[]) => void>;
+  const original = { _write: proto._write, _writev: proto._writev };
+  let serverWrites = 0;
+  for (const name of ['_write', '_writev'] as const) {
+    proto[name] = function (this: Socket, ...args: unknown[]) {
+      if (this.localPort === srv.port) serverWrites++;
+      return original[name].apply(this, args);
+    };
+  }
+  try {
+    await srv.addUser('dora', 'secret');
+    const socket = netConnect({ host: '127.0.0.1', port: srv.port });
+    await once(socket, 'connect');
+    const read = lineReader(socket);
+    await read(); // greeting
+    socket.write('l LOGIN dora secret\r\n');
+    assert.match(await read(), /^l OK/);
+    serverWrites = 0;
+    socket.write('a NOOP\r\nb NOOP\r\nc NOOP\r\n');
+    for (const tag of ['a', 'b', 'c']) assert.equal(await read(), `${tag} OK NOOP completed`);
+    assert.equal(serverWrites, 1, 'three tagged answers, one write');
+    socket.write('d NOOP\r\n');
+    assert.equal(await read(), 'd OK NOOP completed');
+    assert.equal(serverWrites, 2);
+    socket.destroy();
+  } finally {
+    Object.assign(proto, original);
     await srv.stop();
   }
 });

@@ -132,7 +132,7 @@ test('a failing StreamLiteral source is padded too', async () => {
   assert.equal(output(), '* {3}\r\n   \r\n');
 });
 
-test('answers to pipelined commands written in one turn leave in one write; continuation and BYE at once', async () => {
+test('answers to pipelined commands leave in one write; a tagged line without more input, continuation and BYE at once', async () => {
   const writes: string[] = [];
   const sink = new Writable({
     writev(chunks, cb) {
@@ -145,14 +145,20 @@ test('answers to pipelined commands written in one turn leave in one write; cont
     },
   });
   const w = new ResponseWriter(sink, { utf8: false, maxBuffered: 1 << 20 });
-  const answered = [1, 2, 3].flatMap((i) => [w.untagged([i, new Atom('FETCH'), [new Atom('BODY[]'), new Literal(Buffer.from(`m${i}`))]]), w.tagged(`A${i}`, 'OK', null, 'FETCH completed')]);
-  await Promise.all(answered); // queued in the socket's batch, not yet written
+  const answered = [1, 2, 3].flatMap((i) => [
+    w.untagged([i, new Atom('FETCH'), [new Atom('BODY[]'), new Literal(Buffer.from(`m${i}`))]]),
+    w.tagged(`A${i}`, 'OK', null, 'FETCH completed', true),
+  ]);
+  await Promise.all(answered); // held in the output's batch, not yet written
   assert.deepEqual(writes, []);
   await new Promise((resolve) => setImmediate(resolve));
   assert.deepEqual(writes, ['* 1 FETCH (BODY[] {2}\r\nm1)\r\nA1 OK FETCH completed\r\n* 2 FETCH (BODY[] {2}\r\nm2)\r\nA2 OK FETCH completed\r\n* 3 FETCH (BODY[] {2}\r\nm3)\r\nA3 OK FETCH completed\r\n']);
-  await w.tagged('A4', 'OK', null, 'done');
+  await w.untagged([new Atom('OK'), new Atom('still here')]);
+  await w.tagged('A4', 'OK', null, 'done'); // nothing pipelined behind it: the client waits
+  assert.equal(writes.at(-1), '* OK still here\r\nA4 OK done\r\n');
+  await w.tagged('A5', 'OK', null, 'STARTTLS completed', true);
   w.flush(); // STARTTLS and COMPRESS send the tagged OK before they wrap the output
-  assert.equal(writes.at(-1), 'A4 OK done\r\n');
+  assert.equal(writes.at(-1), 'A5 OK STARTTLS completed\r\n');
   await w.continuation('Ready');
   assert.equal(writes.at(-1), '+ Ready\r\n');
   await w.bye(null, 'Logging out');
