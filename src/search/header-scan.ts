@@ -52,8 +52,9 @@ export function headerNeedles(key: SearchKey): string[] | null {
   };
   visit(key);
   const list = [...needles];
-  // The store matches UTF-8 bytes: a lone surrogate would not survive the trip to the same bytes.
-  if (list.length > MAX_NEEDLES || list.some((n) => /\p{Cs}/u.test(n))) return null;
+  // The store matches UTF-8 bytes: a lone surrogate would not survive the trip to the same bytes,
+  // and PostgreSQL text holds no NUL.
+  if (list.length > MAX_NEEDLES || list.some((n) => /\p{Cs}|\0/u.test(n))) return null;
   return list;
 }
 

@@ -10,7 +10,9 @@ import pg from 'pg';
 import { FileBlobStore } from '../blobs/file-blobs.js';
 import { BLOB_DIR, DATABASE_FILE, SqliteStore } from '../sqlite/sqlite-store.js';
 import { PG_TYPES, storableJson, storableText } from './context.js';
+import type { MessageSummary } from '../../mime/types.js';
 import { migrate } from './schema.js';
+import { storableSearchHeaders } from './search-headers.js';
 
 export interface MigrationSummary {
   readonly accounts: number;
@@ -117,9 +119,10 @@ async function copyAll(db: Database.Database, files: FileBlobStore, client: pg.P
       }
       if (createHash('sha256').update(bytes).digest('hex') !== id) throw new MigrationError(`The message file of blob ${id} is damaged (its sha256 differs); run postkeep check first`);
       blobBytes += bytes.length;
-      rows.push({ ...row, summary: storableJson(JSON.parse(row.summary)), body_text: storableText(row.body_text), bytes });
+      const summary = JSON.parse(row.summary) as MessageSummary;
+      rows.push({ ...row, summary: storableJson(summary), body_text: storableText(row.body_text), bytes, search_headers: storableSearchHeaders(summary) });
     }
-    await insertRows(client, 'blobs', ['id', 'size', 'refcount', 'summary', 'body_text', 'bytes'], rows, ['text', 'bigint', 'int', 'jsonb', 'text', 'bytea']);
+    await insertRows(client, 'blobs', ['id', 'size', 'refcount', 'summary', 'body_text', 'bytes', 'search_headers'], rows, ['text', 'bigint', 'int', 'jsonb', 'text', 'bytea', 'text']);
     progress?.(Math.min(i + BLOB_BATCH, blobIds.length), blobIds.length);
   }
 

@@ -37,6 +37,7 @@ import * as metadata from './metadata.js';
 import * as mutations from './mutations.js';
 import * as quotas from './quotas.js';
 import { migrate } from './schema.js';
+import * as searchHeaders from './search-headers.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:port/database (libpq-style; ?host=/var/run/postgresql for a socket). */
@@ -178,6 +179,13 @@ export class PostgresStore implements Store {
   }
   getSummaries(mailboxId: number, uids: readonly number[]): Promise<Map<number, MessageSummary>> {
     return messages.getSummaries(this.ctx, mailboxId, uids);
+  }
+  /** Not part of Store: SEARCH header keys use these when present (src/imap/commands/search.ts). */
+  getSearchHeaderText(mailboxId: number, uids: readonly number[]): Promise<Map<number, string | null>> {
+    return searchHeaders.getSearchHeaderText(this.ctx, mailboxId, uids);
+  }
+  scanSearchHeaders(mailboxId: number, needles: readonly string[], firstUid: number, lastUid: number): Promise<Map<number, string | null>> {
+    return searchHeaders.scanSearchHeaders(this.ctx, mailboxId, needles, firstUid, lastUid);
   }
   getBodyText(blobId: string): Promise<string> {
     return messages.getBodyText(this.ctx, blobId);

@@ -145,6 +145,11 @@ const MIGRATIONS: readonly string[] = [
     value bytea NOT NULL
   );
   `,
+  // 3: the folded header text per content for SEARCH header keys (search-headers.ts). NULL for
+  // contents stored before: SEARCH computes it from their summary.
+  `
+  ALTER TABLE blobs ADD COLUMN search_headers text;
+  `,
 ];
 
 export const PG_SCHEMA_VERSION = MIGRATIONS.length;

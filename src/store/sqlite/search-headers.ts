@@ -1,22 +1,10 @@
-// The searchable header text of a message, computed once at delivery (blobs.search_headers) so that
-// SEARCH FROM/TO/CC/BCC/SUBJECT/HEADER/TEXT reads one short string per message instead of parsing
-// its whole summary and case-folding every header at every search: one line per field,
-// "name: value\n", names as the summary has them (lower case), values decoded and folded exactly as
-// src/search folds them. NULL when some value holds a line break (cannot be one line): SEARCH then
-// falls back to the summary for that message.
+// The searchable header text per content in the SQLite store (blobs.search_headers, schema version 4;
+// src/store/search-header-text.ts says what it holds), and the SQL function that backfilled it.
 import type Database from 'better-sqlite3';
-import { foldCase } from '../../search/fold.js';
 import type { MessageSummary } from '../../mime/types.js';
+import { searchHeaderText } from '../search-header-text.js';
 
-export function searchHeaderText(summary: MessageSummary): string | null {
-  let text = '';
-  for (const [name, value] of summary.headers) {
-    const folded = foldCase(value);
-    if (folded.includes('\n') || name.includes('\n')) return null;
-    text += `${name}: ${folded}\n`;
-  }
-  return text;
-}
+export { searchHeaderText };
 
 /** SQL function for the migration's backfill: summary JSON -> search header text. */
 export function registerSearchHeaderFunction(db: Database.Database): void {
