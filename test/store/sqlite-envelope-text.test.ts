@@ -46,7 +46,7 @@ test('ASCII envelopes come back as IMAP text, 8-bit ones as the Envelope (both a
   });
 });
 
-test('migration 10 backfills the text; the row goes with its content and when its summary is repaired', async () => {
+test('migration 9 backfills the text; the row goes with its content and when its summary is repaired', async () => {
   await withStore(async (store, dir, boxId) => {
     const expected = await store.getEnvelopeTexts(boxId, [1, 2]);
     await store.close();
@@ -73,5 +73,49 @@ test('migration 10 backfills the text; the row goes with its content and when it
     assert.equal(db.prepare('SELECT count(*) FROM blob_envelopes').pluck().get(), 0);
     db.close();
     await store.close();
+  });
+});
+
+test('migration 11 and its triggers keep the text per message: copy, move, expunge, rename of INBOX', async () => {
+  await withStore(async (store, dir, boxId) => {
+    const account = await store.findAccount('env');
+    assert.ok(account);
+    const text = (await store.getEnvelopeTexts(boxId, [1])).get(1);
+    assert.equal(typeof text, 'string');
+    const rows = (): Array<[number, number]> => {
+      const db = new Database(join(dir, DATABASE_FILE), { readonly: true });
+      try {
+        return db.prepare('SELECT mailbox_id, uid FROM message_envelopes ORDER BY mailbox_id, uid').raw(true).all() as Array<[number, number]>;
+      } finally {
+        db.close();
+      }
+    };
+    assert.deepEqual(rows(), [[boxId, 1]], 'the 8-bit message has none');
+    await store.createMailbox(account.id, 'Other');
+    const other = await store.getMailbox(account.id, 'Other');
+    assert.ok(other);
+    await store.copyMessages(boxId, [1, 2], other.id);
+    assert.equal((await store.getEnvelopeTexts(other.id, [1])).get(1), text);
+    await store.moveMessages(other.id, [1], boxId);
+    assert.deepEqual(rows(), [[boxId, 1], [boxId, 3]]);
+    assert.equal((await store.getEnvelopeTexts(boxId, [3])).get(3), text);
+    await store.renameMailbox(account.id, 'INBOX', 'Old inbox');
+    const moved = await store.getMailbox(account.id, 'Old inbox');
+    assert.ok(moved);
+    assert.deepEqual(rows(), [[moved.id, 1], [moved.id, 3]]);
+    // Backfill: rows from before schema 11.
+    await store.close();
+    const db = new Database(join(dir, DATABASE_FILE));
+    db.exec('DROP TABLE message_envelopes; PRAGMA user_version = 10');
+    db.close();
+    const reopened = await openSqliteStore({ dataDir: dir, analyze: analyzeMessage, fsync: false });
+    try {
+      assert.deepEqual(rows(), [[moved.id, 1], [moved.id, 3]]);
+      await reopened.storeFlags(moved.id, [1, 3], 'add', ['\\Deleted']);
+      await reopened.expunge(moved.id);
+      assert.deepEqual(rows(), []);
+    } finally {
+      await reopened.close();
+    }
   });
 });

@@ -50,10 +50,11 @@ export function getEnvelopes(ctx: SqliteContext, mailboxId: number, uids: readon
   return out;
 }
 
-/** Per UID: the ENVELOPE as IMAP text (envelope-text.ts), or, for contents without it (8-bit header
- *  values, rows from before), the Envelope for the caller to serialize in its session's mode.
- *  `uids` ascending: when they fill most of their range (FETCH 1:*), one range scan of the primary
- *  key instead of a json_each list; messages of the range not asked for may be in the answer. */
+/** Per UID: the ENVELOPE as IMAP text (envelope-text.ts, message_envelopes), or, for contents without
+ *  it (8-bit header values, rows from before), the Envelope for the caller to serialize in its
+ *  session's mode; expunged UIDs are absent. `uids` ascending: when they fill most of their range
+ *  (FETCH 1:*), one range scan of the primary key instead of a json_each list; messages of the range
+ *  not asked for may be in the answer. */
 export function getEnvelopeTexts(ctx: SqliteContext, mailboxId: number, uids: readonly number[]): Map<number, string | Envelope> {
   const out = new Map<number, string | Envelope>();
   const first = uids[0];
@@ -62,18 +63,12 @@ export function getEnvelopeTexts(ctx: SqliteContext, mailboxId: number, uids: re
   const dense = last >= first && last - first < 2 * uids.length;
   const rows = (
     dense
-      ? ctx.stmt(`SELECT m.uid, e.imap FROM messages m LEFT JOIN blob_envelopes e ON e.blob_id = m.blob_id WHERE m.mailbox_id = ? AND m.uid BETWEEN ? AND ?`).raw(true).all(mailboxId, first, last)
-      : ctx
-          .stmt(`SELECT m.uid, e.imap FROM messages m LEFT JOIN blob_envelopes e ON e.blob_id = m.blob_id WHERE m.mailbox_id = ? AND m.uid IN (SELECT value FROM json_each(?))`)
-          .raw(true)
-          .all(mailboxId, JSON.stringify(uids))
-  ) as Array<[number, string | null]>;
-  let missing: number[] | null = null;
-  for (const [uid, text] of rows) {
-    if (text !== null) out.set(uid, text);
-    else (missing ??= []).push(uid);
-  }
-  if (missing !== null) for (const [uid, envelope] of getEnvelopes(ctx, mailboxId, missing)) out.set(uid, envelope);
+      ? ctx.stmt('SELECT uid, imap FROM message_envelopes WHERE mailbox_id = ? AND uid BETWEEN ? AND ?').raw(true).all(mailboxId, first, last)
+      : ctx.stmt('SELECT uid, imap FROM message_envelopes WHERE mailbox_id = ? AND uid IN (SELECT value FROM json_each(?))').raw(true).all(mailboxId, JSON.stringify(uids))
+  ) as Array<[number, string]>;
+  for (const [uid, text] of rows) out.set(uid, text);
+  const missing = uids.filter((uid) => !out.has(uid));
+  if (missing.length > 0) for (const [uid, envelope] of getEnvelopes(ctx, mailboxId, missing)) out.set(uid, envelope);
   return out;
 }
 

@@ -187,6 +187,35 @@ const MIGRATIONS: readonly Step[] = [
   // 10: a per-message copy of the search header text, kept by triggers, so SEARCH FROM/SUBJECT/...
   // scans one narrow table in SQL (message-search.ts). Backfilled from blobs.search_headers.
   createMessageSearchTable,
+  // 11: the same text per message, keyed like messages, so FETCH 1:* (ENVELOPE) reads it with one range
+  // scan instead of a random-key lookup in blob_envelopes per message (4x the CPU: 46 ms against 11.5
+  // ms for 20,000 rows). Kept by triggers on messages, whatever the code path (append, copy, move,
+  // expunge, rename of INBOX, postkeep check), from blob_envelopes, which stays the text per content.
+  `
+  CREATE TABLE IF NOT EXISTS message_envelopes (
+    mailbox_id INTEGER NOT NULL,
+    uid INTEGER NOT NULL,
+    imap TEXT NOT NULL,
+    PRIMARY KEY (mailbox_id, uid)
+  ) WITHOUT ROWID;
+  CREATE TRIGGER IF NOT EXISTS message_envelopes_added AFTER INSERT ON messages BEGIN
+    INSERT OR REPLACE INTO message_envelopes (mailbox_id, uid, imap)
+      SELECT NEW.mailbox_id, NEW.uid, imap FROM blob_envelopes WHERE blob_id = NEW.blob_id;
+  END;
+  CREATE TRIGGER IF NOT EXISTS message_envelopes_removed AFTER DELETE ON messages BEGIN
+    DELETE FROM message_envelopes WHERE mailbox_id = OLD.mailbox_id AND uid = OLD.uid;
+  END;
+  CREATE TRIGGER IF NOT EXISTS message_envelopes_moved AFTER UPDATE OF mailbox_id, uid, blob_id ON messages BEGIN
+    DELETE FROM message_envelopes WHERE mailbox_id = OLD.mailbox_id AND uid = OLD.uid;
+    INSERT OR REPLACE INTO message_envelopes (mailbox_id, uid, imap)
+      SELECT NEW.mailbox_id, NEW.uid, imap FROM blob_envelopes WHERE blob_id = NEW.blob_id;
+  END;
+  CREATE TRIGGER IF NOT EXISTS message_envelopes_summary_changed AFTER UPDATE OF summary ON blobs BEGIN
+    DELETE FROM message_envelopes WHERE (mailbox_id, uid) IN (SELECT mailbox_id, uid FROM messages WHERE blob_id = NEW.id);
+  END;
+  INSERT OR IGNORE INTO message_envelopes (mailbox_id, uid, imap)
+    SELECT m.mailbox_id, m.uid, e.imap FROM messages m JOIN blob_envelopes e ON e.blob_id = m.blob_id;
+  `,
 ];
 
 /** ALTER TABLE ADD COLUMN that a replayed step (tests reset user_version) may run again. */
