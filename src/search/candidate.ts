@@ -2,13 +2,15 @@
 // case-folded forms cached so that several keys on one message fold its text once.
 import type { MessageSummary } from '../mime/types.js';
 import { foldCase } from './fold.js';
-import type { SearchMessage } from './types.js';
+import type { SearchMessage, SentDate } from './types.js';
 
 export class Candidate {
   /** undefined: not loaded yet; null: the store has no summary for it (no header fields). */
   summary: MessageSummary | null | undefined = undefined;
   /** The folded header text from the store (SearchContext.loadHeaderText); undefined: not loaded. */
   headerText: string | undefined = undefined;
+  /** The Date: header from the store (SearchContext.loadSentDates); undefined: not loaded. */
+  sentDate: SentDate | undefined = undefined;
   /** undefined: not loaded yet. */
   body: string | undefined = undefined;
   #foldedHeaders: Array<readonly [string, string]> | undefined;
@@ -21,6 +23,13 @@ export class Candidate {
   foldedHeaders(): ReadonlyArray<readonly [string, string]> {
     this.#foldedHeaders ??= (this.summary?.headers ?? []).map(([name, value]) => [name, foldCase(value)] as const);
     return this.#foldedHeaders;
+  }
+
+  /** The Date: header from wherever it was loaded; undefined while neither source is. */
+  knownSentDate(): SentDate | undefined {
+    if (this.sentDate !== undefined) return this.sentDate;
+    if (this.summary !== undefined) return this.summary?.sentDate ?? null;
+    return undefined;
   }
 
   /** True once the header fields can be judged (from the header text or the summary). */

@@ -71,7 +71,10 @@ export function compileKey(key: SearchKey, env: CompileEnv): Predicate {
     case 'sentsince': {
       const kind = key.kind === 'sentbefore' ? 'before' : key.kind === 'senton' ? 'on' : 'since';
       const cmp = dayCompare(kind, dayNumber(key.date));
-      return (c) => (c.summary === undefined ? undefined : cmp(sentDay(c.summary, c.msg.meta)));
+      return (c) => {
+        const sent = c.knownSentDate();
+        return sent === undefined ? undefined : cmp(sentDay(sent, c.msg.meta));
+      };
     }
     case 'larger': // RFC 9051 §6.4.4: RFC822.SIZE larger than n
       return (c) => c.msg.meta.size > key.size;

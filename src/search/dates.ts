@@ -2,8 +2,8 @@
 // SENT* the Date: header, "disregarding time and timezone". INTERNALDATE days are taken in UTC
 // (the server's timezone for this purpose, so that results do not depend on the host's TZ);
 // Date: header days in the header's own offset, so "Date: Mon, 1 Jan 2024 23:30 -0500" is ON 1-Jan-2024.
-import type { MessageSummary } from '../mime/types.js';
 import type { MessageMeta } from '../store/types.js';
+import type { SentDate } from './types.js';
 
 const DAY_MS = 86_400_000;
 
@@ -20,8 +20,7 @@ export function internalDay(meta: MessageMeta): number {
 
 /** The Date: header's calendar day in its own offset; a missing or unparseable Date: header falls
  *  back to the internal date, as Dovecot and Cyrus do, so that such messages are still found. */
-export function sentDay(summary: MessageSummary | null, meta: MessageMeta): number {
-  const sent = summary?.sentDate ?? null;
+export function sentDay(sent: SentDate, meta: MessageMeta): number {
   if (sent === null) return internalDay(meta);
   return Math.floor((sent.ms + sent.offsetMinutes * 60_000) / DAY_MS);
 }

@@ -3,8 +3,8 @@
 import type { SearchKey } from '../imap/wire/ast.js';
 
 export interface KeyNeeds {
-  /** The summary: SENT* (the Date: header), or header keys when the store has no header text. */
-  readonly summary: boolean;
+  /** The Date: header (SENT*): from the store's sent dates, or failing that the summary. */
+  readonly sentDate: boolean;
   /** Header fields (FROM, SUBJECT, HEADER, TEXT): the header text or, failing that, the summary. */
   readonly headers: boolean;
   readonly body: boolean;
@@ -19,22 +19,22 @@ export function keyNeeds(key: SearchKey): KeyNeeds {
     case 'not':
       return keyNeeds(key.key);
     case 'header':
-      return { summary: false, headers: true, body: false };
+      return { sentDate: false, headers: true, body: false };
     case 'sentbefore':
     case 'senton':
     case 'sentsince':
-      return { summary: true, headers: false, body: false };
+      return { sentDate: true, headers: false, body: false };
     case 'body':
-      return { summary: false, headers: false, body: true };
+      return { sentDate: false, headers: false, body: true };
     case 'text':
-      return { summary: false, headers: true, body: true };
+      return { sentDate: false, headers: true, body: true };
     default:
       return none;
   }
 }
 
-const none: KeyNeeds = { summary: false, headers: false, body: false };
+const none: KeyNeeds = { sentDate: false, headers: false, body: false };
 
 function merge(a: KeyNeeds, b: KeyNeeds): KeyNeeds {
-  return { summary: a.summary || b.summary, headers: a.headers || b.headers, body: a.body || b.body };
+  return { sentDate: a.sentDate || b.sentDate, headers: a.headers || b.headers, body: a.body || b.body };
 }

@@ -28,8 +28,11 @@ export async function searchMessages(key: SearchKey, ctx: SearchContext): Promis
   const matched: number[] = [];
   let pending = judge(ctx.messages.map((m) => new Candidate(m)), predicate, matched);
 
-  // Header keys read the store's short header text when it has one; the summary only where it has not.
-  const loadHeaderText = needs.headers && !needs.summary ? ctx.loadHeaderText : undefined;
+  // SENT* read the store's sent dates when it has them, else the summary (which then serves the
+  // header keys too). Header keys read the store's short header text; the summary where it has none.
+  const loadSentDates = needs.sentDate ? ctx.loadSentDates : undefined;
+  const needsSummary = needs.sentDate && loadSentDates === undefined;
+  const loadHeaderText = needs.headers && !needsSummary ? ctx.loadHeaderText : undefined;
   if (pending.length > 0 && loadHeaderText) {
     // One pass over the mailbox when the store offers it; per-UID batches for what it leaves.
     const unscanned = (await scanHeaders(key, pending, ctx)) ?? pending;
@@ -45,8 +48,17 @@ export async function searchMessages(key: SearchKey, ctx: SearchContext): Promis
     }
     await loadSummaries(without, ctx);
     pending = judge(pending, predicate, matched);
-  } else if (pending.length > 0 && (needs.summary || needs.headers)) {
+  } else if (pending.length > 0 && (needsSummary || needs.headers)) {
     await loadSummaries(pending, ctx);
+    pending = judge(pending, predicate, matched);
+  }
+
+  if (pending.length > 0 && loadSentDates) {
+    for (let i = 0; i < pending.length; i += SUMMARY_BATCH) {
+      const batch = pending.slice(i, i + SUMMARY_BATCH);
+      const dates = await loadSentDates(batch.map((c) => c.msg.meta.uid));
+      for (const c of batch) c.sentDate = dates.get(c.msg.meta.uid) ?? null;
+    }
     pending = judge(pending, predicate, matched);
   }
 

@@ -3,6 +3,9 @@
 import type { MessageMeta } from '../store/types.js';
 import type { MessageSummary } from '../mime/types.js';
 
+/** The Date: header of a message (MessageSummary.sentDate); null when missing or unparseable. */
+export type SentDate = MessageSummary['sentDate'];
+
 export interface SearchMessage {
   readonly msn: number;
   readonly meta: MessageMeta;
@@ -25,6 +28,9 @@ export interface SearchContext {
    *  contains at least one of `needles` (plain substring) that text, and null where the store has
    *  none. A UID left out has a header text that contains none of the needles. */
   scanHeaderText?(needles: readonly string[], firstUid: number, lastUid: number): Promise<Map<number, string | null>>;
+  /** Optional and cheaper than loadSummaries for SENT* keys: per UID the Date: header only. A UID
+   *  missing from the answer is treated as a message without one. */
+  loadSentDates?(uids: readonly number[]): Promise<Map<number, SentDate>>;
   /** Decoded text of the body parts; called only for BODY/TEXT keys, per remaining candidate. */
   loadBodyText(meta: MessageMeta): Promise<string>;
   /** SEARCHRES "$" (RFC 5182): UIDs of the saved result, or null when none was saved. */

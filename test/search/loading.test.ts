@@ -55,3 +55,21 @@ test('a header key decided by the header never loads a body', async () => {
   assert.deepEqual(await searchMessages(key, ctx), []);
   assert.deepEqual(ctx.bodyCalls, []);
 });
+
+test('SENT* read the sent dates when the store has them, not the summaries', async () => {
+  const ctx = context();
+  const sentCalls: number[][] = [];
+  const withDates = {
+    ...ctx,
+    async loadSentDates(uids: readonly number[]) {
+      sentCalls.push([...uids]);
+      const all = await ctx.loadSummaries(uids);
+      ctx.summaryCalls.length = 0;
+      return new Map([...all].map(([uid, s]) => [uid, s.sentDate] as const));
+    },
+  };
+  const key: SearchKey = { kind: 'and', keys: [{ kind: 'senton', date: '2024-01-02' }, { kind: 'flag', flag: '\\Seen', set: false }] };
+  assert.deepEqual(await searchMessages(key, withDates), [20]);
+  assert.deepEqual(sentCalls, [[20, 30]]);
+  assert.deepEqual(ctx.summaryCalls, []);
+});

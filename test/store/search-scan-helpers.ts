@@ -15,6 +15,7 @@ export interface HeaderSearchStore {
   getBodyText(blobId: string): Promise<string>;
   getSearchHeaderText(mailboxId: number, uids: readonly number[]): Promise<Map<number, string | null>>;
   scanSearchHeaders(mailboxId: number, needles: readonly string[], firstUid: number, lastUid: number): Promise<Map<number, string | null>>;
+  getSentDates(mailboxId: number, uids: readonly number[]): Promise<Map<number, MessageSummary['sentDate']>>;
 }
 
 const CORPUS = join(process.cwd(), 'test', 'fixtures', 'mail');
@@ -53,7 +54,8 @@ export function contexts(store: HeaderSearchStore, mailboxId: number, messages: 
       return store.scanSearchHeaders(mailboxId, needles, a, b);
     },
   };
-  return [summaries, batches, scan];
+  const sentDates: SearchContext = { ...scan, loadSentDates: (uids) => store.getSentDates(mailboxId, uids) };
+  return [summaries, batches, scan, sentDates];
 }
 
 /** How many scans ran, so that a test can see the scan path was taken. */
@@ -67,11 +69,19 @@ export async function assertSameResults(ctxs: readonly SearchContext[], key: Sea
 
 /** Search strings: pieces of the real decoded values, changed in case and normalization, plus
  *  strings that fold in surprising ways. */
-export async function needlePool(store: HeaderSearchStore, mailboxId: number, uids: readonly number[]): Promise<{ fields: string[]; needles: string[] }> {
+export async function needlePool(store: HeaderSearchStore, mailboxId: number, uids: readonly number[]): Promise<{ fields: string[]; needles: string[]; dates: string[] }> {
+  const dates = new Set(['1970-01-01', '2023-12-31', '2024-01-01', '2024-01-02', '2030-01-01']);
   const fields = new Set(['from', 'to', 'cc', 'bcc', 'subject', 'x-missing']);
   const needles = new Set(['', ' ', '@', 'example', 'user7@example.com', 'ß', 'SS', 'ss', 'σ', 'Σ', 'ς', 'é', 'É', 'e\u0301', 'ﬁ', 'FI', '\u212A', 'k', 'i̇', 'İ', '東京', ': ', 'from: ', '\n', 'a\nb', 'line\nbreak', '\uFFFD']);
   const summaries = await store.getSummaries(mailboxId, uids);
   for (const summary of summaries.values()) {
+    // The Date: header's day in its own offset, the UTC day, and the days either side.
+    const sent = summary.sentDate;
+    if (sent !== null) {
+      for (const ms of [sent.ms, sent.ms + sent.offsetMinutes * 60_000]) {
+        for (const day of [-1, 0, 1]) dates.add(new Date(ms + day * 86_400_000).toISOString().slice(0, 10));
+      }
+    }
     for (const [name, value] of summary.headers) {
       fields.add(name);
       const chars = [...value];
@@ -81,10 +91,11 @@ export async function needlePool(store: HeaderSearchStore, mailboxId: number, ui
       }
     }
   }
-  return { fields: [...fields], needles: [...needles] };
+  return { fields: [...fields], needles: [...needles], dates: [...dates] };
 }
 
-export function keyArbitrary(fields: readonly string[], needles: readonly string[], uids: readonly number[]): fc.Arbitrary<SearchKey> {
+export function keyArbitrary(fields: readonly string[], needles: readonly string[], uids: readonly number[], dates: readonly string[] = ['2024-01-01']): fc.Arbitrary<SearchKey> {
+  const sentKey: fc.Arbitrary<SearchKey> = fc.record({ kind: fc.constantFrom('sentbefore' as const, 'senton' as const, 'sentsince' as const), date: fc.constantFrom(...dates) });
   const field = fc.constantFrom(...fields);
   const needle = fc.oneof(fc.constantFrom(...needles), fc.string({ maxLength: 4 }));
   const headerKey = fc.record({ kind: fc.constant('header' as const), field, value: needle });
@@ -97,6 +108,7 @@ export function keyArbitrary(fields: readonly string[], needles: readonly string
       headerKey,
       headerKey,
       textKey,
+      sentKey,
       flag,
       uidSet,
       fc.record({ kind: fc.constant('not' as const), key: tie('key') }),

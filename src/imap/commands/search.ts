@@ -1,7 +1,7 @@
 // SEARCH and UID SEARCH (RFC 9051 §6.4.4), answered with ESEARCH (RFC 4731, RFC 9051 §7.3.4) under
 // IMAP4rev2 or when RETURN is given, with "* SEARCH" otherwise (RFC 3501 §7.2.5). SAVE: RFC 5182;
 // MODSEQ: RFC 7162 §3.1.5; OLDER/YOUNGER: RFC 5032.
-import { charsetSupported, searchMessages, SUPPORTED_SEARCH_CHARSETS, type SearchContext } from '../../search/index.js';
+import { charsetSupported, searchMessages, SUPPORTED_SEARCH_CHARSETS, type SearchContext, type SentDate } from '../../search/index.js';
 import type { SearchKey } from '../wire/ast.js';
 import { Atom, type ImapData } from '../wire/data.js';
 import { ImapError, type CommandModule } from './types.js';
@@ -35,6 +35,7 @@ export const searchCommand: CommandModule<'SEARCH'> = {
       messages,
       loadSummaries: (list) => ctx.store.getSummaries(mailboxId, list),
       ...headerTextLoader(ctx.store, mailboxId),
+      ...sentDateLoader(ctx.store, mailboxId),
       loadBodyText: (meta) => ctx.store.getBodyText(meta.blobId),
       savedResult: ctx.savedSearch,
       now: Date.now(),
@@ -89,6 +90,18 @@ function headerTextLoader(store: object, mailboxId: number): Pick<SearchContext,
   if (typeof text.scanSearchHeaders !== 'function') return loader;
   const scan = text.scanSearchHeaders.bind(text);
   return { ...loader, scanHeaderText: (needles, firstUid, lastUid) => scan(mailboxId, needles, firstUid, lastUid) };
+}
+
+/** Stores that can read the Date: header alone (both stores) offer it outside the Store interface. */
+interface SentDateSource {
+  getSentDates(mailboxId: number, uids: readonly number[]): Promise<Map<number, SentDate>>;
+}
+
+function sentDateLoader(store: object, mailboxId: number): Pick<SearchContext, 'loadSentDates'> {
+  const source = store as Partial<SentDateSource>;
+  if (typeof source.getSentDates !== 'function') return {};
+  const dates = source as SentDateSource;
+  return { loadSentDates: (uids) => dates.getSentDates(mailboxId, uids) };
 }
 
 function hasModseq(key: SearchKey): boolean {

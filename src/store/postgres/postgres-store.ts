@@ -187,6 +187,9 @@ export class PostgresStore implements Store {
   scanSearchHeaders(mailboxId: number, needles: readonly string[], firstUid: number, lastUid: number): Promise<Map<number, string | null>> {
     return searchHeaders.scanSearchHeaders(this.ctx, mailboxId, needles, firstUid, lastUid);
   }
+  getSentDates(mailboxId: number, uids: readonly number[]): Promise<Map<number, MessageSummary['sentDate']>> {
+    return searchHeaders.getSentDates(this.ctx, mailboxId, uids);
+  }
   getBodyText(blobId: string): Promise<string> {
     return messages.getBodyText(this.ctx, blobId);
   }

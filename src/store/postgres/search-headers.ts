@@ -1,4 +1,4 @@
-// SEARCH header keys on the PostgreSQL store (schema version 3): blobs.search_headers holds the folded
+// SEARCH header keys (and SENT*) on the PostgreSQL store (schema version 3): blobs.search_headers holds the folded
 // header text per content (src/store/search-header-text.ts), written at delivery; SEARCH reads it in
 // UID batches, or finds the messages containing a search string in one SQL pass (strpos), so that a
 // header search no longer parses every message's summary. Contents stored before have NULL there:
@@ -42,4 +42,16 @@ export async function scanSearchHeaders(
     )
   ).rows;
   return new Map(rows.map((r) => [r.uid, r.text]));
+}
+
+/** The Date: header of each message for SEARCH SENT*: only summary->'sentDate' crosses the wire. */
+export async function getSentDates(ctx: PgContext, mailboxId: number, uids: readonly number[]): Promise<Map<number, MessageSummary['sentDate']>> {
+  const rows = (
+    await ctx.query<{ uid: number; sent: MessageSummary['sentDate'] }>(
+      `SELECT m.uid, b.summary->'sentDate' AS sent FROM messages m JOIN blobs b ON b.id = m.blob_id
+        WHERE m.mailbox_id = $1 AND m.uid = ANY($2::bigint[])`,
+      [mailboxId, uids],
+    )
+  ).rows;
+  return new Map(rows.map((r) => [r.uid, r.sent ?? null]));
 }

@@ -92,3 +92,18 @@ export function getSearchHeaderText(ctx: SqliteContext, mailboxId: number, uids:
   for (const [uid, text, summary] of rows) out.set(uid, text ?? (summary === null ? null : searchHeaderText(JSON.parse(summary) as MessageSummary)));
   return out;
 }
+
+/** The Date: header of each message (summary.sentDate) for SEARCH SENT*, taken out of the summary in
+ *  SQL: a few bytes to parse per message instead of the whole summary. */
+export function getSentDates(ctx: SqliteContext, mailboxId: number, uids: readonly number[]): Map<number, MessageSummary['sentDate']> {
+  const rows = ctx
+    .stmt(
+      `SELECT m.uid, json_extract(b.summary, '$.sentDate') FROM messages m JOIN blobs b ON b.id = m.blob_id
+        WHERE m.mailbox_id = ? AND m.uid IN (SELECT value FROM json_each(?))`,
+    )
+    .raw(true)
+    .all(mailboxId, JSON.stringify(uids)) as Array<[number, string | null]>;
+  const out = new Map<number, MessageSummary['sentDate']>();
+  for (const [uid, sent] of rows) out.set(uid, sent === null ? null : (JSON.parse(sent) as MessageSummary['sentDate']));
+  return out;
+}

@@ -191,6 +191,10 @@ export class SqliteStore implements Store {
   async getSearchHeaderText(mailboxId: number, uids: readonly number[]): Promise<Map<number, string | null>> {
     return messages.getSearchHeaderText(this.ctx, mailboxId, uids);
   }
+  /** Not part of Store: SEARCH SENT* use it when present, else summaries. */
+  async getSentDates(mailboxId: number, uids: readonly number[]): Promise<Map<number, MessageSummary['sentDate']>> {
+    return messages.getSentDates(this.ctx, mailboxId, uids);
+  }
   /** Not part of Store: SEARCH header keys scan with it when present (message-search.ts). */
   async scanSearchHeaders(mailboxId: number, needles: readonly string[], firstUid: number, lastUid: number): Promise<Map<number, string | null>> {
     return scanSearchHeaders(this.ctx, mailboxId, needles, firstUid, lastUid);
