@@ -119,4 +119,22 @@ describe('sqlite header scan', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  test('a summary rewritten in place (check repair) drops the header text folded from the old one', async () => {
+    await withStore(async (store, dir) => {
+      const account = await store.createAccount('repair', 'h');
+      const box = await store.getMailbox(account.id, 'INBOX');
+      assert.ok(box);
+      for (const bytes of corpus().slice(0, 3)) await store.appendMessage(box.id, { bytes, flags: [] });
+      const db = new Database(join(dir, DATABASE_FILE));
+      const summary = JSON.parse(db.prepare('SELECT b.summary FROM messages m JOIN blobs b ON b.id = m.blob_id WHERE m.uid = 2').pluck().get() as string);
+      summary.headers = [['subject', 'Repaired Subject']];
+      db.prepare('UPDATE blobs SET summary = ? WHERE id = (SELECT blob_id FROM messages WHERE uid = 2)').run(JSON.stringify(summary));
+      assert.equal(db.prepare('SELECT headers FROM message_search WHERE uid = 2').pluck().get(), null);
+      db.close();
+      const view = (await store.listMessages(box.id)).map((meta, i) => ({ msn: i + 1, meta, recent: false }));
+      assert.deepEqual(await assertSameResults(contexts(store, box.id, view), { kind: 'header', field: 'subject', value: 'REPAIRED' }), [2]);
+    });
+  });
 });
+

@@ -216,6 +216,15 @@ const MIGRATIONS: readonly Step[] = [
   INSERT OR IGNORE INTO message_envelopes (mailbox_id, uid, imap)
     SELECT m.mailbox_id, m.uid, e.imap FROM messages m JOIN blob_envelopes e ON e.blob_id = m.blob_id;
   `,
+  // 12: a summary rewritten in place (postkeep check's repair, a re-analysis) drops the search header
+  // text folded from the old one: SEARCH then computes it from the new summary, and message_search
+  // follows through its trigger (message-search.ts).
+  `
+  CREATE TRIGGER IF NOT EXISTS blobs_search_headers_summary_changed AFTER UPDATE OF summary ON blobs
+    WHEN NEW.summary IS NOT OLD.summary BEGIN
+    UPDATE blobs SET search_headers = NULL WHERE id = NEW.id;
+  END;
+  `,
 ];
 
 /** ALTER TABLE ADD COLUMN that a replayed step (tests reset user_version) may run again. */
