@@ -33,7 +33,18 @@ export function startCompression(socket: Duplex, onError: (err: Error) => void):
       else deflate.once('drain', () => callback());
     },
     final(callback) {
-      deflate.end(() => callback());
+      // Finished only once deflate's last bytes have gone to the socket (its readable 'end', on which
+      // the pipe ends the socket): finishing at deflate's 'finish' let autoDestroy run destroy() below
+      // first, so the socket was never ended (the connection stayed open until the destroy timer).
+      let done = false;
+      const finish = (): void => {
+        if (done) return;
+        done = true;
+        callback();
+      };
+      deflate.once('end', finish);
+      deflate.once('close', finish);
+      deflate.end();
     },
     destroy(err, callback) {
       deflate.destroy();

@@ -5,9 +5,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { constants, createDeflateRaw, createInflateRaw, type DeflateRaw } from 'node:zlib';
+import { Duplex } from 'node:stream';
+import { constants, createDeflateRaw, createInflateRaw, inflateRawSync, type DeflateRaw } from 'node:zlib';
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startCompression } from '../../src/imap/compress.js';
 
 const USER = 'squeeze';
 const PASS = 'squeeze-pw';
@@ -210,5 +212,35 @@ describe('COMPRESS=DEFLATE (RFC 4978)', () => {
     } finally {
       client.close();
     }
+  });
+});
+
+describe('startCompression: the end of the output', () => {
+  it('ends the socket after the last compressed bytes (the output does not destroy the compressor first)', async () => {
+    const received: Buffer[] = [];
+    let markEnded!: () => void;
+    const ended = new Promise<void>((resolve) => (markEnded = resolve));
+    const socket = new Duplex({
+      read() {},
+      write(chunk: Buffer, _encoding, callback) {
+        received.push(chunk);
+        callback();
+      },
+      final(callback) {
+        markEnded();
+        callback();
+      },
+    });
+    const layer = startCompression(socket, (err) => assert.fail(err));
+    layer.output.write(Buffer.from('* BYE Logging out\r\nl OK LOGOUT completed\r\n'));
+    layer.output.end();
+    // LOGOUT ends the output; the socket must end with it, not at the session's 2 s destroy timer.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), 1000)));
+    const outcome = await Promise.race([ended.then(() => 'ended' as const), late]);
+    clearTimeout(timer);
+    assert.equal(outcome, 'ended', 'the socket was never ended');
+    // The stream is complete (final block included), and holds every response.
+    assert.equal(inflateRawSync(Buffer.concat(received)).toString('latin1'), '* BYE Logging out\r\nl OK LOGOUT completed\r\n');
   });
 });
