@@ -30,7 +30,9 @@ export const searchCommand: CommandModule<'SEARCH'> = {
     const withModseq = hasModseq(cmd.criteria);
     if (withModseq) await enableCondstore(ctx);
     const mailboxId = view.mailbox.id;
-    const messages = view.messages().map((m) => (ctx.rev2 ? { ...m, recent: false } : m));
+    // A fresh array of fresh objects: \Recent is cleared in place (IMAP4rev2 has none), not copied.
+    const messages = view.messages();
+    if (ctx.rev2) for (const m of messages) m.recent = false;
     const uids = await searchMessages(cmd.criteria, {
       messages,
       loadSummaries: (list) => ctx.store.getSummaries(mailboxId, list),
