@@ -1,7 +1,7 @@
 // The ENVELOPE of a content already in IMAP syntax (src/mime/envelope-imap.ts), kept at delivery in
 // its own narrow table, blob_envelopes (schema 9), when every session receives the same bytes; the
 // triggers of schema 11 copy it per message into message_envelopes, which FETCH reads.
-// Not the blobs.envelope_imap column of schema 8: a blobs row holds the summary and the body text
+// Not a column of blobs: a blobs row holds the summary and the body text
 // (several KiB), so a column after them sits on overflow pages, and reading it for 10,000 messages
 // cost about three times the lookup in a table of (blob id, text) alone (measured: ~35 ms against
 // ~11 ms for FETCH 1:10000 (ENVELOPE)'s rows).

@@ -158,11 +158,11 @@ const MIGRATIONS: readonly Step[] = [
     if (!columns.some((c) => c.name === 'envelope')) db.exec('ALTER TABLE blobs ADD COLUMN envelope TEXT');
     db.exec("UPDATE blobs SET envelope = json_extract(summary, '$.envelope') WHERE envelope IS NULL");
   },
-  // 8: the ENVELOPE already in IMAP syntax per content, when it is session-independent (ASCII only),
-  // so FETCH ENVELOPE copies a string. NULL: read the JSON column (rows from before, 8-bit headers).
-  (db) => addColumnOnce(db, 'blobs', 'envelope_imap', 'TEXT'),
-  // 9: the ENVELOPE in IMAP syntax per content in a narrow table (envelope-text.ts says why not the
-  // column of step 8, which stays unused), backfilled for contents whose text is session-independent.
+  // 8: nothing. A blobs.envelope_imap column was planned here and replaced, before any release, by
+  // the narrow table of step 9; the empty step keeps the later version numbers.
+  () => undefined,
+  // 9: the ENVELOPE in IMAP syntax per content in a narrow table (envelope-text.ts says why not a
+  // column of blobs), backfilled for contents whose text is session-independent.
   // The text goes with its blobs row (a trigger, not a foreign key: it fires on every connection, also
   // one without PRAGMA foreign_keys); a repaired summary (postkeep check) drops the text and the JSON
   // copy: they are read from the summary again.
@@ -226,12 +226,6 @@ const MIGRATIONS: readonly Step[] = [
   END;
   `,
 ];
-
-/** ALTER TABLE ADD COLUMN that a replayed step (tests reset user_version) may run again. */
-function addColumnOnce(db: Database.Database, table: string, column: string, type: string): void {
-  const columns = db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>;
-  if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
-}
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
