@@ -3,7 +3,8 @@
 import type { Envelope, MessageSummary } from '../../mime/types.js';
 import type { MessageMeta } from '../../store/types.js';
 import { buildFetchData, fetchNeedsSummary, fetchSetsSeen } from '../fetch/index.js';
-import { FetchBatch, fetchIsEnvelopeLines, fetchIsMetaOnly, fetchIsSmall, formatMetaFetch, metaItems } from '../fetch/bulk.js';
+import { FetchBatch, fetchIsEnvelopeLines, fetchIsMetaOnly, fetchIsSmall, formatMetaFetch, formatMetaLine, metaItems } from '../fetch/bulk.js';
+import { Preformatted } from '../wire/data.js';
 import type { FetchAtt } from '../wire/ast.js';
 import { ImapError, type CommandContext, type CommandModule } from './types.js';
 import { condstoreOn, enableCondstore, viewOf } from './util.js';
@@ -14,6 +15,8 @@ import type { SequenceSet } from '../wire/ast.js';
 const BATCH = 500;
 /** Messages per envelope text query (as many as BATCH: larger ones measured no faster). */
 const ENVELOPE_BATCH = 500;
+/** Metadata-only responses per writer call (about 30 bytes each: one ~60 KiB write). */
+const META_CHUNK = 2000;
 /** Sections above this many bytes are streamed from the blob store rather than read into memory. */
 const STREAM_THRESHOLD = 256 * 1024;
 
@@ -51,18 +54,19 @@ export const fetchCommand: CommandModule<'FETCH'> = {
 
     const fetchOptions = { imap4rev2: ctx.rev2, includeUid: cmd.uid, streamThreshold: STREAM_THRESHOLD };
     if (!setsSeen && fetchIsMetaOnly(items)) {
-      // FLAGS, UID, MODSEQ...: straight from the view's metadata, no store access at all.
+      // FLAGS, UID, MODSEQ...: straight from the view's metadata, no store access at all; one walk
+      // along the numbering per chunk, one string and one writer call per chunk (no await, object
+      // or lookup per message).
       const kinds = metaItems(items, cmd.uid);
-      const out = new FetchBatch((...parts) => ctx.untagged(...parts), 1000);
-      for (const uid of uids) {
-        const meta = view.meta(uid);
-        const msn = view.msnOf(uid);
-        if (meta && msn !== 0) {
-          const full = out.addText(formatMetaFetch(kinds, { msn, meta, recent: view.isRecent(uid) }, fetchOptions));
-          if (full) await full;
-        }
+      const showRecent = !ctx.rev2;
+      for (let i = 0; i < uids.length; i += META_CHUNK) {
+        const lines: string[] = [];
+        view.walk(uids, i, Math.min(i + META_CHUNK, uids.length), (msn, meta, recent) => {
+          lines.push(formatMetaLine(kinds, msn, meta, recent && showRecent));
+        });
+        // The writer adds "* " before and CRLF after; the separators make the rest whole lines.
+        if (lines.length > 0) await ctx.untagged(new Preformatted(lines.join('\r\n* ')));
       }
-      await out.flush();
       return { text: 'FETCH completed' };
     }
     const texts = envelopeTextSource(ctx.store);

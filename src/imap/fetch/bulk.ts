@@ -5,6 +5,7 @@
 import type { FetchAtt } from '../wire/ast.js';
 import { Concat, Preformatted, type ImapData } from '../wire/data.js';
 import { imapDateTime } from './format.js';
+import type { MessageMeta } from '../../store/types.js';
 import type { FetchOptions, FetchTarget } from './types.js';
 
 type MetaKind = 'UID' | 'FLAGS' | 'MODSEQ' | 'INTERNALDATE' | 'RFC822.SIZE' | 'EMAILID' | 'THREADID' | 'SAVEDATE';
@@ -43,8 +44,12 @@ export function metaItems(items: readonly FetchAtt[], includeUid: boolean): Line
 /** "msn FETCH (...)" for metadata items and ENVELOPE (its text in `envelope`), as the serializer
  *  would write it (src/imap/fetch/build.ts). */
 export function formatMetaFetch(kinds: readonly LineKind[], target: FetchTarget, options: FetchOptions, envelope = 'NIL'): string {
-  const meta = target.meta;
-  let s = `${target.msn} FETCH (`;
+  return formatMetaLine(kinds, target.msn, target.meta, target.recent === true && !options.imap4rev2, envelope);
+}
+
+/** formatMetaFetch without a target object per message; `recent`: show \Recent (IMAP4rev1 only). */
+export function formatMetaLine(kinds: readonly LineKind[], msn: number, meta: MessageMeta, recent: boolean, envelope = 'NIL'): string {
+  let s = `${msn} FETCH (`;
   for (let i = 0; i < kinds.length; i++) {
     if (i > 0) s += ' ';
     switch (kinds[i]) {
@@ -52,9 +57,10 @@ export function formatMetaFetch(kinds: readonly LineKind[], target: FetchTarget,
         s += `UID ${meta.uid}`;
         break;
       case 'FLAGS': {
-        let flags = meta.flags.join(' ');
-        // \Recent exists in IMAP4rev1 only (RFC 9051 Appendix E).
-        if (target.recent === true && !options.imap4rev2) flags = flags === '' ? '\\Recent' : `${flags} \\Recent`;
+        const list = meta.flags;
+        let flags = list.length === 0 ? '' : list.length === 1 ? (list[0] as string) : list.join(' ');
+        // \Recent exists in IMAP4rev1 only (RFC 9051 Appendix E): the caller says.
+        if (recent) flags = flags === '' ? '\\Recent' : `${flags} \\Recent`;
         s += `FLAGS (${flags})`;
         break;
       }

@@ -224,3 +224,33 @@ test('two sessions interleaving expunges, stores and appends never produce a wro
     });
   }
 });
+
+test('walk: the same (MSN, metadata, \\Recent) as msnOf/meta/isRecent, skipping UIDs the client does not know', () => {
+  const box = new FakeMailbox();
+  for (let i = 0; i < 40; i++) box.add(i % 3 === 0 ? ['\\Seen'] : []);
+  const v = openView(box, 30);
+  const walked = (uids: number[]): string[] => {
+    const out: string[] = [];
+    v.walk(uids, 0, uids.length, (msn, m, recent) => out.push(`${msn}:${m.uid}:${m.flags.join(',')}:${recent}`));
+    return out;
+  };
+  const looked = (uids: number[]): string[] =>
+    uids.filter((u) => v.msnOf(u) !== 0).map((u) => `${v.msnOf(u)}:${u}:${v.meta(u)?.flags.join(',')}:${v.isRecent(u)}`);
+  const check = (): void => {
+    const all = v.resolve(set([1, '*']), true);
+    assert.deepEqual(walked(all), looked(all));
+    const sparse = [1, 2, 7, 8, 9, 25, 39, 40, 41, 99];
+    assert.deepEqual(walked(sparse), looked(sparse));
+  };
+  check(); // the shared numbering and metadata
+  box.setFlags(8, ['\\Flagged']);
+  v.noteOwnChanges([box.messages.get(8) as MessageMeta]);
+  check(); // own flag changes over the shared metadata
+  box.expunge(2);
+  box.add(['\\Draft']);
+  v.apply(box.changesSince(v.modseq));
+  v.flush({ allowExpunge: true, rev2: false });
+  check(); // own numbering after an expunge and a new message
+  assert.deepEqual(walked([7, 41]).length, 2);
+});
+
