@@ -6,8 +6,18 @@
 // §7.5.1). Only the store's public interface is used, so it works over any Store.
 import type { Mailbox, MailboxChanges, MessageMeta, Store } from '../store/types.js';
 
+/** What a snapshot learned about its messages that a successor can take over without a full pass. */
+interface Carried {
+  /** Keywords in use (keywords()), when no change touched a message with keywords. */
+  readonly keywords?: readonly string[] | undefined;
+  /** Every message with a UID below this one has \Seen. */
+  readonly seenBelow: number;
+}
+
 export class MailboxSnapshot {
-  #keywords: string[] | undefined;
+  #keywords: readonly string[] | undefined;
+  /** Every message with a UID below this one has \Seen: firstUnseen() starts looking there. */
+  #seenBelow: number;
   #firstUnseen: number | undefined;
 
   /** uids ascending; metas[i] is the message with uids[i]. Neither is ever modified. */
@@ -16,7 +26,11 @@ export class MailboxSnapshot {
     readonly modseq: number,
     readonly uids: Uint32Array,
     readonly metas: readonly MessageMeta[],
-  ) {}
+    carried?: Carried,
+  ) {
+    this.#keywords = carried?.keywords;
+    this.#seenBelow = carried?.seenBelow ?? 0;
+  }
 
   static fromList(uidValidity: number, modseq: number, list: readonly MessageMeta[]): MailboxSnapshot {
     return new MailboxSnapshot(uidValidity, modseq, Uint32Array.from(list, (m) => m.uid), list);
@@ -55,13 +69,55 @@ export class MailboxSnapshot {
 
   /** Index of the first message without \Seen, or -1 (IMAP4rev1 SELECT's UNSEEN). */
   firstUnseen(): number {
-    this.#firstUnseen ??= this.metas.findIndex((m) => !m.flags.includes('\\Seen'));
+    if (this.#firstUnseen === undefined) {
+      let i = this.lowerBound(this.#seenBelow);
+      while (i < this.metas.length && isSeen(this.metas[i] as MessageMeta)) i++;
+      this.#firstUnseen = i < this.metas.length ? i : -1;
+      this.#seenBelow = i < this.metas.length ? (this.uids[i] as number) : Infinity;
+    }
     return this.#firstUnseen;
   }
 
-  /** A new snapshot with the changes applied (copy on write; this one stays as it was). */
+  /**
+   * A new snapshot with the changes applied (copy on write; this one stays as it was). Flag changes
+   * and new messages (the usual case) are bulk copies of the arrays with the changed entries put in
+   * place; what SELECT needs beyond EXISTS (keywords, first unseen) is carried over, so a SELECT
+   * after a few changes costs O(changes), not a pass over the mailbox.
+   */
   apply(changes: MailboxChanges): MailboxSnapshot {
     if (changes.highestModseq <= this.modseq) return this;
+    const merged = this.patch(changes) ?? this.merge(changes);
+    return new MailboxSnapshot(this.uidValidity, changes.highestModseq, merged.uids, merged.metas, this.carry(changes));
+  }
+
+  /** Flag changes and new UIDs above the last one, nothing expunged here: the arrays copied in bulk. */
+  private patch(changes: MailboxChanges): { uids: Uint32Array; metas: MessageMeta[] } | null {
+    for (const uid of changes.expunged) if (this.meta(uid) !== undefined) return null;
+    const gone = changes.expunged.length > 0 ? new Set(changes.expunged) : null;
+    const last = this.uids[this.uids.length - 1] ?? 0;
+    const metas = this.metas.slice();
+    let added = 0;
+    for (const next of changes.changed) {
+      if (gone?.has(next.uid)) continue;
+      if (next.uid > last) {
+        metas.push(next); // changed is ascending by UID, so these stay in order
+        added++;
+        continue;
+      }
+      const i = this.lowerBound(next.uid);
+      if (this.uids[i] !== next.uid) return null; // not ours to place: the full merge decides
+      // A snapshot taken conservatively may already hold a newer state than a change reported.
+      if (next.modseq >= (this.metas[i] as MessageMeta).modseq) metas[i] = next;
+    }
+    if (added === 0) return { uids: this.uids, metas };
+    const uids = new Uint32Array(this.uids.length + added);
+    uids.set(this.uids);
+    for (let i = this.uids.length; i < metas.length; i++) uids[i] = (metas[i] as MessageMeta).uid;
+    return { uids, metas };
+  }
+
+  /** Expunges (or anything out of the usual): one merge pass in UID order. */
+  private merge(changes: MailboxChanges): { uids: Uint32Array; metas: MessageMeta[] } {
     const gone = new Set(changes.expunged);
     const changed = changes.changed; // ascending by UID
     const uids: number[] = [];
@@ -77,13 +133,34 @@ export class MailboxSnapshot {
       while (j < changed.length && (changed[j] as MessageMeta).uid < uid) take(changed[j++] as MessageMeta);
       if (j < changed.length && (changed[j] as MessageMeta).uid === uid) {
         const next = changed[j++] as MessageMeta;
-        // A snapshot taken conservatively may already hold a newer state than a change reported.
         take(next.modseq >= (this.metas[i] as MessageMeta).modseq ? next : (this.metas[i] as MessageMeta));
       } else take(this.metas[i] as MessageMeta);
     }
     while (j < changed.length) take(changed[j++] as MessageMeta);
-    return new MailboxSnapshot(this.uidValidity, changes.highestModseq, Uint32Array.from(uids), metas);
+    return { uids: Uint32Array.from(uids), metas };
   }
+
+  /** What the successor may keep: the keyword list while no message with keywords took part (the
+   *  same messages carry keywords, in the same UID order, so a full pass would give the same list),
+   *  and the \Seen bound lowered to the lowest changed message without \Seen. */
+  private carry(changes: MailboxChanges): Carried {
+    let seenBelow = this.#seenBelow;
+    let keywords = this.#keywords;
+    for (const m of changes.changed) {
+      if (!isSeen(m) && m.uid < seenBelow) seenBelow = m.uid;
+      if (keywords !== undefined && (hasKeywords(m) || hasKeywords(this.meta(m.uid)))) keywords = undefined;
+    }
+    if (keywords !== undefined) for (const uid of changes.expunged) if (hasKeywords(this.meta(uid))) keywords = undefined;
+    return { keywords, seenBelow };
+  }
+}
+
+function isSeen(m: MessageMeta): boolean {
+  return m.flags.includes('\\Seen');
+}
+
+function hasKeywords(m: MessageMeta | undefined): boolean {
+  return m !== undefined && m.flags.some((f) => !f.startsWith('\\'));
 }
 
 interface Entry {
@@ -99,6 +176,8 @@ const MAX_MESSAGES = 2_000_000;
 export class MailboxCache {
   private readonly entries = new Map<number, Entry>();
   private readonly loading = new Map<number, Promise<MailboxSnapshot>>();
+  /** Messages in all cached snapshots (kept as entries come and go: no pass over them per SELECT). */
+  private cachedMessages = 0;
   private sweeper: NodeJS.Timeout | undefined;
 
   constructor(private readonly store: Store) {}
@@ -119,6 +198,13 @@ export class MailboxCache {
 
   /** Forgets a mailbox (tests, or a caller that knows it changed in ways MODSEQ does not show). */
   forget(mailboxId: number): void {
+    this.drop(mailboxId);
+  }
+
+  private drop(mailboxId: number): void {
+    const entry = this.entries.get(mailboxId);
+    if (!entry) return;
+    this.cachedMessages -= entry.snapshot.count;
     this.entries.delete(mailboxId);
   }
 
@@ -139,21 +225,19 @@ export class MailboxCache {
     const old = this.entries.get(mailboxId);
     // Two sessions refreshing at once: keep the newer result.
     const keep = old && old.snapshot.uidValidity === snap.uidValidity && old.snapshot.modseq > snap.modseq ? old.snapshot : snap;
-    this.entries.delete(mailboxId); // re-insert: Map order is the LRU order
+    this.drop(mailboxId); // re-insert: Map order is the LRU order
     this.entries.set(mailboxId, { snapshot: keep, lastUsed: Date.now() });
-    let total = 0;
-    for (const e of this.entries.values()) total += e.snapshot.count;
-    for (const [id, e] of this.entries) {
-      if (total <= MAX_MESSAGES || id === mailboxId) break;
-      total -= e.snapshot.count;
-      this.entries.delete(id);
+    this.cachedMessages += keep.count;
+    for (const id of this.entries.keys()) {
+      if (this.cachedMessages <= MAX_MESSAGES || id === mailboxId) break;
+      this.drop(id);
     }
     this.sweeper ??= setInterval(() => this.sweep(), IDLE_MS).unref();
   }
 
   private sweep(): void {
     const cutoff = Date.now() - IDLE_MS;
-    for (const [id, e] of this.entries) if (e.lastUsed < cutoff) this.entries.delete(id);
+    for (const [id, e] of this.entries) if (e.lastUsed < cutoff) this.drop(id);
     if (this.entries.size === 0 && this.sweeper) {
       clearInterval(this.sweeper);
       this.sweeper = undefined;

@@ -75,8 +75,10 @@ export class SelectedView {
     return this.pulledModseq;
   }
   get recentCount(): number {
+    // Over the \Recent set, not the mailbox: SELECT of a big mailbox stays O(recent), not O(n).
+    // It may hold new UIDs not yet announced (claimRecent before flush): those are not counted.
     let n = 0;
-    for (const uid of this.uids) if (this.recent.has(uid)) n++;
+    for (const uid of this.recent) if (this.msnOf(uid) !== 0) n++;
     return n;
   }
   get highestUid(): number {

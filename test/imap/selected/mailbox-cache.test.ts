@@ -51,3 +51,68 @@ test('cache: one full read, then only changesSince; a new UIDVALIDITY reads agai
   await cache.snapshot({ ...box, uidValidity: 8 });
   assert.equal(lists, 2);
 });
+
+test('apply: keywords and first unseen carried over equal a full pass, through random changes', () => {
+  let seed = 12345;
+  const random = (n: number): number => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return Math.floor((seed / 2 ** 32) * n);
+  };
+  const flagChoices = [[], ['\\Seen'], ['\\Seen', '$Work'], ['$work'], ['\\Flagged'], ['\\Seen', '\\Answered'], ['$Other']];
+  const truth = new Map<number, MessageMeta>();
+  let modseq = 1;
+  let nextUid = 1;
+  for (let i = 0; i < 30; i++, nextUid++) truth.set(nextUid, meta(nextUid, ++modseq, i < 10 ? ['\\Seen'] : []));
+  let snap = MailboxSnapshot.fromList(7, modseq, [...truth.values()]);
+  for (let step = 0; step < 400; step++) {
+    const since = modseq;
+    const expunged: number[] = [];
+    for (let k = random(4); k >= 0; k--) {
+      const op = random(10);
+      const uids = [...truth.keys()];
+      if (op < 6 && uids.length > 0) {
+        const uid = uids[random(uids.length)] as number;
+        truth.set(uid, meta(uid, ++modseq, flagChoices[random(flagChoices.length)] as string[]));
+      } else if (op < 8) {
+        truth.set(nextUid, meta(nextUid, ++modseq, flagChoices[random(flagChoices.length)] as string[]));
+        nextUid++;
+      } else if (uids.length > 0) {
+        const uid = uids[random(uids.length)] as number;
+        truth.delete(uid);
+        expunged.push(uid);
+        ++modseq;
+      }
+    }
+    const changed = [...truth.values()].filter((m) => m.modseq > since).sort((a, b) => a.uid - b.uid);
+    snap = snap.apply({ highestModseq: modseq, expunged: expunged.sort((a, b) => a - b), changed });
+    const list = [...truth.values()].sort((a, b) => a.uid - b.uid);
+    const fresh = MailboxSnapshot.fromList(7, modseq, list);
+    assert.deepEqual([...snap.uids], [...fresh.uids], `step ${step}`);
+    assert.deepEqual(snap.metas, fresh.metas, `step ${step}`);
+    // Asked only now and then, so that both computed and not yet computed values are carried.
+    if (random(3) === 0) assert.deepEqual(snap.keywords(), fresh.keywords(), `step ${step}`);
+    if (random(3) === 0) assert.equal(snap.firstUnseen(), fresh.firstUnseen(), `step ${step}`);
+  }
+});
+
+test('apply: a flag change is not a pass over the mailbox (arrays shared, SELECT data carried)', () => {
+  let flagReads = 0;
+  const counted = (uid: number, flags: string[]): MessageMeta => {
+    const m = meta(uid, 2, []);
+    Object.defineProperty(m, 'flags', { get: () => (flagReads++, flags) });
+    return m;
+  };
+  const list = Array.from({ length: 1000 }, (_, i) => counted(i + 1, i < 500 ? ['\\Seen'] : ['$Work']));
+  const snap = MailboxSnapshot.fromList(7, 10, list);
+  assert.deepEqual(snap.keywords(), ['$Work']);
+  assert.equal(snap.firstUnseen(), 500);
+  flagReads = 0;
+  const next = snap.apply({ highestModseq: 11, expunged: [], changed: [meta(3, 11, ['\\Seen', '\\Flagged'])] });
+  assert.equal(next.uids, snap.uids);
+  assert.deepEqual(next.keywords(), ['$Work']);
+  assert.equal(next.firstUnseen(), 500);
+  assert.ok(flagReads < 20, `${flagReads} flag reads`);
+  const unseen = next.apply({ highestModseq: 12, expunged: [], changed: [meta(7, 12, [])] });
+  assert.equal(unseen.firstUnseen(), 6);
+  assert.ok(flagReads < 40, `${flagReads} flag reads`);
+});

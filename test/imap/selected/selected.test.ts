@@ -254,3 +254,19 @@ test('walk: the same (MSN, metadata, \\Recent) as msnOf/meta/isRecent, skipping 
   assert.deepEqual(walked([7, 41]).length, 2);
 });
 
+test('recentCount counts \\Recent messages the client knows of', () => {
+  const box = new FakeMailbox();
+  for (let i = 0; i < 5; i++) box.add();
+  const v = openView(box, 4);
+  assert.equal(v.recentCount, 2);
+  box.add();
+  v.apply(box.changesSince(v.modseq));
+  v.claimRecent(6);
+  assert.equal(v.recentCount, 2); // claimed but not announced yet
+  v.flush({ allowExpunge: true, rev2: false });
+  assert.equal(v.recentCount, 3);
+  box.expunge(4);
+  v.apply(box.changesSince(v.modseq));
+  v.flush({ allowExpunge: true, rev2: false });
+  assert.equal(v.recentCount, 2);
+});
