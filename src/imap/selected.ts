@@ -261,12 +261,18 @@ export class SelectedView {
    * store's later report of the same MODSEQ is not echoed a second time.
    */
   noteOwnChanges(updated: readonly MessageMeta[]): void {
+    let allKnown = true;
     for (const meta of updated) {
       const known = this.meta(meta.uid);
+      if (!known) allKnown = false;
       if (!known || meta.modseq < known.modseq) continue;
       this.own.set(meta.uid, meta);
       this.pendingFlags.delete(meta.uid);
     }
+    // One flag change takes one new MODSEQ, HIGHESTMODSEQ + 1, for all it changes (Store.storeFlags):
+    // right after the last pull, the view now holds everything up to it, and needs no pull for it.
+    const modseq = updated[0]?.modseq;
+    if (allKnown && modseq === this.pulledModseq + 1 && updated.every((m) => m.modseq === modseq)) this.pulledModseq = modseq;
   }
 
   /**

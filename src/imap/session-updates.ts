@@ -22,6 +22,8 @@ export interface UpdatesHost {
 export class SelectedUpdates {
   /** The store signalled a change to the selected mailbox not yet pulled. */
   private dirty = false;
+  /** The highest MODSEQ signalled since: a signal the view already holds (its own STORE) needs no pull. */
+  private signalled = 0;
   private idling = false;
   /** Runs are serialized: each waits for the one before it. */
   private chain: Promise<void> = Promise.resolve();
@@ -31,6 +33,7 @@ export class SelectedUpdates {
   /** A new state (SELECT, CLOSE, LOGOUT...): changes signalled for the old view are moot. */
   reset(): void {
     this.dirty = false;
+    this.signalled = 0;
   }
 
   /** The store's change signal (Store.onChange). */
@@ -38,6 +41,7 @@ export class SelectedUpdates {
     const s = this.host.state;
     if (s.kind !== 'selected' || s.view.mailbox.id !== mailboxId || modseq <= s.view.modseq) return;
     this.dirty = true;
+    if (modseq > this.signalled) this.signalled = modseq;
     // RFC 2177: an idling client hears at once.
     if (this.idling) void this.send(true);
   }
@@ -55,8 +59,10 @@ export class SelectedUpdates {
       const s = host.state;
       if (s.kind !== 'selected' || host.closing) return;
       const view = s.view;
-      if (this.dirty || force) {
-        this.dirty = false;
+      // The session's own flag change is in its view already (SelectedView.noteOwnChanges): no pull.
+      const stale = this.dirty && this.signalled > view.modseq;
+      this.dirty = false;
+      if (stale || force) {
         const box = await host.store.getMailboxById(view.mailbox.id);
         if (!box) {
           // The mailbox was deleted under us (RFC 9051 §7.1.5 lets BYE end the session).

@@ -229,7 +229,9 @@ export interface Store {
   readMessage(blobId: string, start?: number, end?: number): Promise<Buffer>;
   /** A stream of the message bytes [start, end) for large bodies. */
   streamMessage(blobId: string, start?: number, end?: number): NodeJS.ReadableStream;
-  /** Changes flags of the given UIDs (absent UIDs are ignored). Each changed message gets a new MODSEQ.
+  /** Changes flags of the given UIDs (absent UIDs are ignored). The changed messages share one new
+   *  MODSEQ, the mailbox's HIGHESTMODSEQ + 1, which nothing else gets (a session's view relies on it to
+   *  take its own change in without a pull). A no-op spends no MODSEQ.
    *  With unchangedSince, messages whose MODSEQ is higher are left alone and reported (RFC 7162 §3.2). */
   storeFlags(
     mailboxId: number,

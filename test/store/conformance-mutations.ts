@@ -11,6 +11,7 @@ export function mutationConformance(open: OpenStore): void {
         const box = await inbox(store, account);
         await appendN(store, box.id, 3);
         const before = await store.listMessages(box.id);
+        const highest = (await store.getMailboxById(box.id))?.highestModseq ?? 0;
         const added = await store.storeFlags(box.id, [1, 2, 99], 'add', ['\\Seen', 'Work']);
         assert.deepEqual(added.updated.map((m) => m.uid), [1, 2]);
         assert.deepEqual(added.updated[0]?.flags, ['\\Seen', 'Work']);
@@ -20,7 +21,9 @@ export function mutationConformance(open: OpenStore): void {
         const again = await store.storeFlags(box.id, [1, 2], 'add', ['\\SEEN', 'work']);
         assert.deepEqual(again.updated, [], 'nothing changed, nothing updated');
         assert.equal((await store.getMailboxById(box.id))?.highestModseq, m1, 'no MODSEQ spent on a no-op');
+        assert.deepEqual(added.updated.map((m) => m.modseq), [highest + 1, highest + 1], 'one MODSEQ, HIGHESTMODSEQ + 1, for the whole operation');
         const removed = await store.storeFlags(box.id, [1], 'remove', ['WORK']);
+        assert.equal(removed.updated[0]?.modseq, m1 + 1, 'HIGHESTMODSEQ + 1');
         assert.deepEqual(removed.updated[0]?.flags, ['\\Seen']);
         assert.ok((removed.updated[0]?.modseq ?? 0) > m1);
         const replaced = await store.storeFlags(box.id, [2, 3], 'replace', ['\\Answered', '$Junk', '\\Recent']);

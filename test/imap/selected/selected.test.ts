@@ -270,3 +270,19 @@ test('recentCount counts \\Recent messages the client knows of', () => {
   v.flush({ allowExpunge: true, rev2: false });
   assert.equal(v.recentCount, 2);
 });
+
+test('own changes right after the last pull move the view to their MODSEQ; after a gap they do not', () => {
+  const box = new FakeMailbox();
+  box.add();
+  box.add();
+  const v = openView(box);
+  box.setFlags(1, ['\\Seen']);
+  v.noteOwnChanges([box.messages.get(1) as MessageMeta]);
+  assert.equal(v.modseq, box.modseq, 'nothing left to pull');
+  box.setFlags(2, ['\\Flagged']); // another session's change
+  box.setFlags(1, ['\\Seen', '\\Answered']); // then ours
+  v.noteOwnChanges([box.messages.get(1) as MessageMeta]);
+  assert.equal(v.modseq, box.modseq - 2, "the other session's change is still to pull");
+  v.apply(box.changesSince(v.modseq));
+  assert.deepEqual(v.flush({ allowExpunge: true, rev2: true }).map(text), ['2 FETCH (UID 2 FLAGS (\\Flagged))']);
+});

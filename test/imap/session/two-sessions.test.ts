@@ -110,3 +110,28 @@ test('IDLE ended by something other than DONE gets BAD', async () => {
     await b.close();
   }
 });
+
+test("a session's own STORE needs no pull from the store; another session's change still does", async () => {
+  const { a, b } = await pair();
+  const store = srv.store as { changesSince: typeof srv.store.changesSince };
+  const real = store.changesSince;
+  let pulls = 0;
+  store.changesSince = function (this: unknown, ...args: Parameters<typeof real>) {
+    pulls++;
+    return real.apply(this, args);
+  };
+  try {
+    const own = await a.ok('STORE 1 +FLAGS (\\Flagged)');
+    assert.deepEqual(own.lines, ['* 1 FETCH (FLAGS (\\Flagged))']);
+    assert.equal(pulls, 0, 'own change taken in from the STORE result');
+    const other = await b.ok('STORE 2 +FLAGS (\\Seen)');
+    assert.ok(other.lines.includes('* 1 FETCH (UID 1 FLAGS (\\Flagged))'), other.lines.join('\n'));
+    pulls = 0;
+    assert.deepEqual((await a.ok('NOOP')).lines, ['* 2 FETCH (UID 2 FLAGS (\\Seen))']);
+    assert.equal(pulls, 1);
+  } finally {
+    store.changesSince = real;
+    await a.close();
+    await b.close();
+  }
+});
