@@ -6,6 +6,11 @@ import { MESSAGE_COLUMNS, toMeta, type MailboxRow, type MessageRow, type SqliteC
 import { checkQuota } from './quotas.js';
 
 function rowsByUid(ctx: SqliteContext, mailboxId: number, uids: readonly number[]): MessageRow[] {
+  if (uids.length === 1) {
+    // One message (a client's STORE n): a key lookup, no JSON array to build and scan.
+    const row = ctx.stmt(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE mailbox_id = ? AND uid = ?`).get(mailboxId, uids[0]) as MessageRow | undefined;
+    return row ? [row] : [];
+  }
   return ctx
     .stmt(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE mailbox_id = ? AND uid IN (SELECT value FROM json_each(?)) ORDER BY uid`)
     .all(mailboxId, JSON.stringify(uids)) as MessageRow[];

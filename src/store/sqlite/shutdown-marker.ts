@@ -95,8 +95,11 @@ export class ShutdownMarker {
 
   /** Whether this handle's row is there; call inside the relaxed write transaction. */
   present(): boolean {
-    return this.db.prepare('SELECT 1 FROM store_handles WHERE token = ?').get(this.token) !== undefined;
+    // Asked before every relaxed commit: compiled once.
+    this.presentStmt ??= this.db.prepare('SELECT 1 FROM store_handles WHERE token = ?');
+    return this.presentStmt.get(this.token) !== undefined;
   }
+  private presentStmt: Database.Statement | undefined;
 
   /** Records this handle, committed with the connection's FULL setting (not inside writeRelaxed). */
   register(): void {
