@@ -231,6 +231,38 @@ describe('sqlite store', () => {
     }
   });
 
+  test('migrations backfill past a damaged summary, so that `postkeep check --repair` can still open the database', async () => {
+    const dir = tempDir();
+    try {
+      let store = await openIn(dir);
+      const account = await store.createAccount('damaged', 'h');
+      const box = await store.getMailbox(account.id, 'INBOX');
+      assert.ok(box);
+      await store.appendMessage(box.id, { bytes: makeMessage({ subject: 'Intact' }), flags: [] });
+      await store.appendMessage(box.id, { bytes: makeMessage({ subject: 'Damaged' }), flags: [] });
+      const intact = (await store.getEnvelopes(box.id, [1])).get(1);
+      await store.close();
+      // A database from before schema 4 whose second content has a summary that is not JSON.
+      const db = new Database(join(dir, DATABASE_FILE));
+      const damagedId = db.prepare('SELECT blob_id FROM messages WHERE uid = 2').pluck().get() as string;
+      db.prepare("UPDATE blobs SET summary = '{not json' WHERE id = ?").run(damagedId);
+      db.exec('UPDATE blobs SET search_headers = NULL, envelope = NULL; PRAGMA user_version = 3;');
+      db.close();
+      store = await openIn(dir);
+      assert.deepEqual((await store.getEnvelopes(box.id, [1])).get(1), intact);
+      await store.close();
+      const raw = new Database(join(dir, DATABASE_FILE), { readonly: true });
+      const filled = raw.prepare('SELECT id, search_headers IS NOT NULL, envelope IS NOT NULL FROM blobs').raw(true).all() as Array<[string, number, number]>;
+      raw.close();
+      for (const [id, headers, envelope] of filled) {
+        const expected = id === damagedId ? 0 : 1;
+        assert.deepEqual([headers, envelope], [expected, expected], id === damagedId ? 'the damaged content is left for check' : 'the intact one is filled');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('migration 2 fills the quota counters of a database written before quotas existed', async () => {
     const dir = tempDir();
     try {

@@ -156,7 +156,8 @@ const MIGRATIONS: readonly Step[] = [
   (db) => {
     const columns = db.prepare('PRAGMA table_info(blobs)').all() as Array<{ name: string }>;
     if (!columns.some((c) => c.name === 'envelope')) db.exec('ALTER TABLE blobs ADD COLUMN envelope TEXT');
-    db.exec("UPDATE blobs SET envelope = json_extract(summary, '$.envelope') WHERE envelope IS NULL");
+    // A damaged summary (json_valid false) is left for `postkeep check --repair`, which must be able to open the database.
+    db.exec("UPDATE blobs SET envelope = json_extract(summary, '$.envelope') WHERE envelope IS NULL AND json_valid(summary)");
   },
   // 8: nothing. A blobs.envelope_imap column was planned here and replaced, before any release, by
   // the narrow table of step 9; the empty step keeps the later version numbers.
@@ -181,7 +182,7 @@ const MIGRATIONS: readonly Step[] = [
   INSERT INTO blob_envelopes (blob_id, imap)
     SELECT id, imap FROM (
       SELECT id, postkeep_envelope_imap(COALESCE(envelope, json_extract(summary, '$.envelope'))) AS imap FROM blobs
-        WHERE id NOT IN (SELECT blob_id FROM blob_envelopes)
+        WHERE id NOT IN (SELECT blob_id FROM blob_envelopes) AND json_valid(summary)
     ) WHERE imap IS NOT NULL;
   `,
   // 10: a per-message copy of the search header text, kept by triggers, so SEARCH FROM/SUBJECT/...

@@ -9,6 +9,15 @@ export { searchHeaderText };
 /** SQL function for the migration's backfill: summary JSON -> search header text. */
 export function registerSearchHeaderFunction(db: Database.Database): void {
   db.function('postkeep_search_headers', { deterministic: true }, (summary: unknown) =>
-    typeof summary === 'string' ? searchHeaderText(JSON.parse(summary) as MessageSummary) : null,
+    // NULL for a damaged summary: the migration goes on, `postkeep check --repair` rewrites it later.
+    typeof summary === 'string' ? searchHeaderTextOrNull(summary) : null,
   );
+}
+
+function searchHeaderTextOrNull(summary: string): string | null {
+  try {
+    return searchHeaderText(JSON.parse(summary) as MessageSummary);
+  } catch {
+    return null;
+  }
 }
