@@ -44,6 +44,11 @@ import * as metadata from './metadata.js';
 import { appendMessages } from './append-batch.js';
 import { ShutdownMarker } from './shutdown-marker.js';
 
+/** WAL pages between automatic checkpoints (64 MiB at SQLite's default 4 KiB pages). */
+export const WAL_CHECKPOINT_PAGES = 16_000;
+/** Bytes the WAL file is truncated to once a checkpoint has emptied it. */
+const WAL_SIZE_LIMIT = 64 * 1024 * 1024;
+
 export interface SqliteStoreOptions {
   /** Directory for postkeep.sqlite and blobs/. Created when missing. */
   readonly dataDir: string;
@@ -83,6 +88,13 @@ export class SqliteStore implements Store {
       // got its OK. So FULL; the cost is one fsync per transaction (batch work into transactions).
       db.pragma(`synchronous = ${fsync ? 'FULL' : 'OFF'}`);
       db.pragma('foreign_keys = ON');
+      // Checkpoint the WAL into the database every WAL_CHECKPOINT_PAGES instead of SQLite's 1000: the
+      // pages every append dirties again (the mailbox and quota rows, B-tree interior pages) are copied
+      // once per checkpoint, so fewer checkpoints write much less. Measured (bench append/lmtp, --quick,
+      // 3 alternating runs): APPEND 4 KB ~600 -> ~740 msg/s, 200 KB ~230 -> ~315, LMTP ~450 -> ~650.
+      // The WAL is cut back to WAL_SIZE_LIMIT after a checkpoint that reset it.
+      db.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
+      db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
       db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
       migrate(db);
       // Before anything is served. (Without fsync, tests only, writeRelaxed records no handle: nothing is durable then.)
