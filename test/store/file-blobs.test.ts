@@ -1,6 +1,6 @@
 // Content-addressed blob files on their own.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -77,6 +77,32 @@ test(
       const read = blobs.read(id, 0, size); // a promise either way: the caller's await sees the error
       assert.ok(read instanceof Promise);
       await assert.rejects(read, (err: Error & { code?: string }) => err.code === 'NONEXISTENT');
+    }
+  }),
+);
+
+test(
+  'write (with fsync): small blobs (synchronous calls) and big ones (thread pool) are stored exactly, no temp file left; a failure rejects',
+  withBlobs(true, async (blobs, root) => {
+    const small = Buffer.from('Subject: small\r\n\r\nbody\r\n');
+    const big = Buffer.alloc(100 * 1024, 'y');
+    for (const bytes of [small, big]) {
+      const { id, created } = await blobs.write(bytes);
+      assert.equal(created, true);
+      assert.deepEqual(readdirSync(join(root, id.slice(0, 2), id.slice(2, 4))), [id]);
+      assert.deepEqual(await blobs.read(id), bytes);
+    }
+    // A file where the blob's directory should be: the write must reject, not throw synchronously.
+    for (const bytes of [Buffer.from('blocked small'), Buffer.alloc(100 * 1024, 'z')]) {
+      const id = sha256Hex(bytes);
+      const first = join(root, id.slice(0, 2));
+      mkdirSync(first, { recursive: true });
+      rmSync(join(first, id.slice(2, 4)), { recursive: true, force: true });
+      writeFileSync(join(first, id.slice(2, 4)), 'not a directory');
+      const fresh = new FileBlobStore(root, { fsync: true }); // no cached knowledge of that directory
+      const write = fresh.write(bytes);
+      assert.ok(write instanceof Promise);
+      await assert.rejects(write, (err: NodeJS.ErrnoException) => err.code === 'ENOTDIR');
     }
   }),
 );

@@ -4,7 +4,7 @@
 // (reference counts) and happens after its commit, so a crash leaves at worst an orphan file, which
 // collectOrphans() removes later, never a reference to a missing file.
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, closeSync, fsyncSync, readSync, unlinkSync, open as fsOpen, read as fsRead, close as fsClose, fstat as fsFstat } from 'node:fs';
+import { existsSync, mkdirSync, openSync, closeSync, fsyncSync, readSync, renameSync, unlinkSync, writeSync, open as fsOpen, read as fsRead, close as fsClose, fstat as fsFstat, fsync as fsFsync } from 'node:fs';
 import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -18,6 +18,8 @@ const TEMP_PREFIX = '.tmp-';
  *  machine, and the pool has 4 threads shared by every connection), which bounded one connection's
  *  pipelined FETCH BODY[] rate. The bound keeps the worst case (a cold disk read) short. */
 const SYNC_READ_MAX_BYTES = 64 * 1024;
+/** New blobs up to this size are written with synchronous calls (only the fsync goes to the pool). */
+const SYNC_WRITE_MAX_BYTES = 64 * 1024;
 
 export interface FileBlobOptions {
   /** fsync files and directories (default true). Only tests turn this off, for speed. */
@@ -67,21 +69,49 @@ export class FileBlobStore {
     }
     await this.ensureDir(id);
     const temp = join(dir, `${TEMP_PREFIX}${id.slice(0, 16)}-${process.pid}-${randomBytes(6).toString('hex')}`);
-    const handle = await open(temp, 'wx', 0o600);
-    try {
+    if (bytes.length <= SYNC_WRITE_MAX_BYTES) {
+      await this.writeSmall(temp, path, bytes);
+    } else {
+      const handle = await open(temp, 'wx', 0o600);
       try {
-        await handle.writeFile(bytes);
-        if (this.fsync) await handle.sync();
-      } finally {
-        await handle.close();
+        try {
+          await handle.writeFile(bytes);
+          if (this.fsync) await handle.sync();
+        } finally {
+          await handle.close();
+        }
+        await rename(temp, path);
+      } catch (err) {
+        await unlink(temp).catch(() => undefined);
+        throw err;
       }
-      await rename(temp, path);
-    } catch (err) {
-      await unlink(temp).catch(() => undefined);
-      throw err;
     }
     if (this.fsync) await fsyncDir(dir);
     return { id, created: true };
+  }
+
+  /** A small file: create, write, close and rename with synchronous calls (into the page cache, a few
+   *  microseconds each), only the fsync in the thread pool. Through fs/promises each of those was a
+   *  FileHandle promise and a pool hand-off: ~17% of the server's time under APPEND. */
+  private async writeSmall(temp: string, path: string, bytes: Buffer): Promise<void> {
+    const fd = openSync(temp, 'wx', 0o600);
+    try {
+      try {
+        let written = 0;
+        while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+        if (this.fsync) await fsyncFd(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(temp, path);
+    } catch (err) {
+      try {
+        unlinkSync(temp);
+      } catch {
+        // already gone; the write's error is the one to report
+      }
+      throw err;
+    }
   }
 
   /** Bytes [start, end) of a blob, clamped to its size. With `end` given (FETCH knows the size) no
@@ -207,12 +237,18 @@ export class FileBlobStore {
   }
 }
 
+function fsyncFd(fd: number): Promise<void> {
+  return new Promise((resolve, reject) => fsFsync(fd, (err) => (err ? reject(err) : resolve())));
+}
+
+/** Makes a directory's entries durable: opening and closing a directory are cheap and synchronous,
+ *  the fsync goes to the thread pool. */
 async function fsyncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
+  const fd = openSync(dir, 'r');
   try {
-    await handle.sync();
+    await fsyncFd(fd);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
