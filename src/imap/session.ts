@@ -4,7 +4,8 @@
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { feedReader } from '../net/feed-reader.js';
-import { TLSSocket, type SecureContext } from 'node:tls';
+import type { SecureContext } from 'node:tls';
+import { serverTls } from '../net/server-tls.js';
 import type { Logger } from 'pino';
 import type { Store } from '../store/types.js';
 import type { ConnectionLimiter } from '../auth/connection-limits.js';
@@ -364,8 +365,7 @@ export class Session {
     this.detachInput();
     this.writer.flush(); // the tagged OK goes out in plaintext, before TLS takes the socket
     const plain = this.socket;
-    const secure = new TLSSocket(plain, { isServer: true, secureContext: this.deps.secureContext() });
-    secure.on('error', (err) => {
+    const secure = serverTls(plain, this.deps.secureContext(), (err) => {
       this.log.debug({ err }, 'TLS error');
       this.destroy();
     });

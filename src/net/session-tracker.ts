@@ -3,6 +3,7 @@
 // with the protocol's own line), and keep every session until it closes so shutdown can reach it.
 import type { Socket } from 'node:net';
 import { TLSSocket, type SecureContext } from 'node:tls';
+import { serverTls } from './server-tls.js';
 import type { Logger } from 'pino';
 import type { ConnectionLimiter } from '../auth/connection-limits.js';
 
@@ -39,7 +40,7 @@ export class SessionTracker<S extends TrackedSession> {
     let conn = socket;
     if (opts.implicitTls && !(socket instanceof TLSSocket)) {
       // A raw socket from a plain listener that should speak TLS from the first byte.
-      conn = new TLSSocket(socket, { isServer: true, secureContext: o.secureContext() });
+      conn = serverTls(socket, o.secureContext());
     }
     const limiter = o.connections;
     const slot = limiter ? limiter.openIp(socket.remoteAddress ?? '?') : () => undefined;

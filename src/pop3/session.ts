@@ -3,7 +3,8 @@
 // without UPDATE (RFC 1939 §3), so DELE marks are kept unless the client sent QUIT.
 import type { Socket } from 'node:net';
 import { feedReader } from '../net/feed-reader.js';
-import { TLSSocket, type SecureContext } from 'node:tls';
+import type { SecureContext } from 'node:tls';
+import { serverTls } from '../net/server-tls.js';
 import type { Logger } from 'pino';
 import type { Limits } from '../imap/limits.js';
 import { isLoopback } from '../imap/peer.js';
@@ -251,8 +252,7 @@ export class Pop3Session {
     this.detachInput();
     this.reader.discard();
     const plain = this.socket;
-    const secure = new TLSSocket(plain, { isServer: true, secureContext: this.deps.secureContext() });
-    secure.on('error', (err) => {
+    const secure = serverTls(plain, this.deps.secureContext(), (err) => {
       this.log.debug({ err }, 'TLS error');
       this.destroy();
     });

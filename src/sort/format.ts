@@ -23,16 +23,3 @@ function members(node: ThreadNode, num: (uid: number) => number): string {
   }
   return parts.join(' ');
 }
-
-/** Sequence-set in the given order, ascending runs as ranges (RFC 5267 §3.2: never "12:10"). */
-export function orderedSet(nums: readonly number[]): string {
-  const out: string[] = [];
-  for (let i = 0; i < nums.length; ) {
-    const start = nums[i] as number;
-    let end = start;
-    while (i + 1 < nums.length && nums[i + 1] === end + 1) end = nums[++i] as number;
-    out.push(start === end ? String(start) : `${start}:${end}`);
-    i++;
-  }
-  return out.join(',');
-}

@@ -5,6 +5,6 @@ export { sortItems } from './sort.js';
 export { needsSummary, sentDate, sortKey } from './keys.js';
 export { threadOrderedSubject } from './thread-ordered.js';
 export { threadReferences } from './thread-references.js';
-export { formatThreads, orderedSet } from './format.js';
+export { formatThreads } from './format.js';
 export { messageIds } from './message-id.js';
 export type { SortCriterion, SortItem, SortKeyName, ThreadNode } from './types.js';

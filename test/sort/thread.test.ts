@@ -1,7 +1,8 @@
 // THREAD=ORDEREDSUBJECT and THREAD=REFERENCES (RFC 5256 §3) and the THREAD response format (§4).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatThreads, messageIds, orderedSet, threadOrderedSubject, threadReferences, type ThreadNode } from '../../src/sort/index.js';
+import { formatThreads, messageIds, threadOrderedSubject, threadReferences, type ThreadNode } from '../../src/sort/index.js';
+import { formatUidSet as orderedSet } from '../../src/imap/wire/sequence.js';
 import { items, type ItemSpec } from './items.js';
 
 const id = (u: number): number => u;

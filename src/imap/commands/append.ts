@@ -1,9 +1,10 @@
 // APPEND (RFC 9051 §6.3.12) with APPENDUID (RFC 4315 §3) and MULTIAPPEND (RFC 3502: several messages,
 // all or nothing). Size limits are enforced earlier, when each literal is announced (the reader's
 // literal policy answers NO [TOOBIG], or NO [LIMIT] for the batch, before the bytes come).
+import { formatUidSet } from '../wire/sequence.js';
 import type { AppendInput } from '../../store/types.js';
 import { ImapError, type CommandModule } from './types.js';
-import { accountOf, formatSet, mailboxName, noSequenceNumbers, storableFlags } from './util.js';
+import { accountOf, mailboxName, noSequenceNumbers, storableFlags } from './util.js';
 import { checkAppendHeaders } from './utf8-append.js';
 
 export const appendCommand: CommandModule<'APPEND'> = {
@@ -34,6 +35,6 @@ export const appendCommand: CommandModule<'APPEND'> = {
     }
     // RFC 3502 §3: one transaction; RFC 4315 §3: APPENDUID with the set of the new UIDs.
     const results = await ctx.store.appendMessages(mailbox.id, inputs);
-    return { code: `APPENDUID ${results[0]?.uidValidity ?? mailbox.uidValidity} ${formatSet(results.map((r) => r.uid))}`, text: 'APPEND completed' };
+    return { code: `APPENDUID ${results[0]?.uidValidity ?? mailbox.uidValidity} ${formatUidSet(results.map((r) => r.uid))}`, text: 'APPEND completed' };
   },
 };

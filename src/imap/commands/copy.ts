@@ -1,7 +1,8 @@
 // COPY (RFC 9051 §6.4.7) and MOVE (RFC 6851), with COPYUID (RFC 4315 §3), and their UID forms.
+import { formatUidSet } from '../wire/sequence.js';
 import type { CommandModule } from './types.js';
 import { ImapError } from './types.js';
-import { existingMailbox, formatSet, requireWritable, statusLine, viewOf } from './util.js';
+import { existingMailbox, requireWritable, statusLine, viewOf } from './util.js';
 
 export const copyCommand: CommandModule<'COPY' | 'MOVE'> = {
   names: ['COPY', 'MOVE'],
@@ -26,7 +27,7 @@ export const copyCommand: CommandModule<'COPY' | 'MOVE'> = {
       cmd.name === 'COPY'
         ? await ctx.store.copyMessages(view.mailbox.id, uids, target.id, { enforceQuota: true })
         : await ctx.store.moveMessages(view.mailbox.id, uids, target.id);
-    const code = `COPYUID ${result.uidValidity} ${formatSet(result.mapping.map(([s]) => s))} ${formatSet(result.mapping.map(([, d]) => d))}`;
+    const code = `COPYUID ${result.uidValidity} ${formatUidSet(result.mapping.map(([s]) => s))} ${formatUidSet(result.mapping.map(([, d]) => d))}`;
     if (cmd.name === 'COPY') return { code, text: 'COPY completed' };
     // RFC 6851 §4.3: COPYUID in an untagged OK before the EXPUNGE responses.
     await ctx.untagged(...statusLine('OK', code, 'Moved'));

@@ -1,12 +1,12 @@
 // QRESYNC (RFC 7162 §3.2): what a client that knows a mailbox up to some MODSEQ has missed.
 // Used by SELECT/EXAMINE (QRESYNC ...) and UID FETCH ... (CHANGEDSINCE n VANISHED).
+import { formatUidSet } from '../wire/sequence.js';
 import type { SelectedView } from '../selected.js';
 import type { QresyncParams, SequenceSet } from '../wire/ast.js';
 import { Atom } from '../wire/data.js';
 import { intervalsContain, resolveSequenceSet } from '../wire/sequence.js';
 import { fetchFlags } from '../selected.js';
 import type { CommandContext } from './types.js';
-import { formatSet } from './util.js';
 
 /** A membership test for a UID set. `*` is the highest UID the mailbox ever used (so an expunged
  *  last message still counts as inside `n:*`). */
@@ -24,7 +24,7 @@ export async function sendVanishedEarlier(ctx: CommandContext, view: SelectedVie
   const within = uidSetTest(set, highest);
   // UIDs this view still numbers (expunged meanwhile but not yet announced) are not "earlier".
   const gone = changes.expunged.filter((u) => within(u) && view.msnOf(u) === 0);
-  if (gone.length > 0) await ctx.untagged(new Atom('VANISHED'), [new Atom('EARLIER')], new Atom(formatSet(gone)));
+  if (gone.length > 0) await ctx.untagged(new Atom('VANISHED'), [new Atom('EARLIER')], new Atom(formatUidSet(gone)));
 }
 
 /** RFC 7162 §3.2.5.1: after SELECT/EXAMINE (QRESYNC ...), the expunges and flag changes the client missed. */

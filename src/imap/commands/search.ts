@@ -1,11 +1,12 @@
 // SEARCH and UID SEARCH (RFC 9051 §6.4.4), answered with ESEARCH (RFC 4731, RFC 9051 §7.3.4) under
 // IMAP4rev2 or when RETURN is given, with "* SEARCH" otherwise (RFC 3501 §7.2.5). SAVE: RFC 5182;
 // MODSEQ: RFC 7162 §3.1.5; OLDER/YOUNGER: RFC 5032.
+import { formatUidSet } from '../wire/sequence.js';
 import { charsetSupported, searchMessages, SUPPORTED_SEARCH_CHARSETS, type SearchContext, type SentDate } from '../../search/index.js';
 import type { SearchKey } from '../wire/ast.js';
 import { Atom, type ImapData } from '../wire/data.js';
 import { ImapError, type CommandModule } from './types.js';
-import { enableCondstore, formatSet, viewOf } from './util.js';
+import { enableCondstore, viewOf } from './util.js';
 
 export const searchCommand: CommandModule<'SEARCH'> = {
   names: ['SEARCH'],
@@ -68,7 +69,7 @@ export const searchCommand: CommandModule<'SEARCH'> = {
     // RFC 4731 §3.1: MIN, MAX and ALL are left out when nothing matched; COUNT is then 0.
     if (wanted.has('MIN') && sorted.length > 0) data.push(new Atom('MIN'), sorted[0] as number);
     if (wanted.has('MAX') && sorted.length > 0) data.push(new Atom('MAX'), sorted[sorted.length - 1] as number);
-    if (wanted.has('ALL') && sorted.length > 0) data.push(new Atom('ALL'), new Atom(formatSet(sorted)));
+    if (wanted.has('ALL') && sorted.length > 0) data.push(new Atom('ALL'), new Atom(formatUidSet(sorted)));
     if (wanted.has('COUNT')) data.push(new Atom('COUNT'), sorted.length);
     // RFC 7162 §3.1.10 / RFC 4731 §3.2: MODSEQ result item.
     if (highest !== null) data.push(new Atom('MODSEQ'), highest);

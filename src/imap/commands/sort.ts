@@ -1,7 +1,8 @@
 // SORT and UID SORT (RFC 5256 §3), ESORT return options answered with ESEARCH (RFC 5267 §3).
 // The search part is SEARCH's own (src/search); the ordering is src/sort.
 import { charsetSupported, searchMessages, SUPPORTED_SEARCH_CHARSETS } from '../../search/index.js';
-import { needsSummary, orderedSet, sortItems, type SortItem } from '../../sort/index.js';
+import { needsSummary, sortItems, type SortItem } from '../../sort/index.js';
+import { formatUidSet } from '../wire/sequence.js';
 import type { SearchKey } from '../wire/ast.js';
 import { Atom, type ImapData } from '../wire/data.js';
 import { ImapError, type CommandContext, type CommandModule } from './types.js';
@@ -59,7 +60,7 @@ export const sortCommand: CommandModule<'SORT'> = {
     const last = nums[nums.length - 1];
     if (wanted.has('MIN') && first !== undefined) data.push(new Atom('MIN'), first);
     if (wanted.has('MAX') && last !== undefined) data.push(new Atom('MAX'), last);
-    if (wanted.has('ALL') && nums.length > 0) data.push(new Atom('ALL'), new Atom(orderedSet(nums)));
+    if (wanted.has('ALL') && nums.length > 0) data.push(new Atom('ALL'), new Atom(formatUidSet(nums)));
     if (wanted.has('COUNT')) data.push(new Atom('COUNT'), nums.length);
     await ctx.untagged(...data);
     return { text: 'SORT completed' };

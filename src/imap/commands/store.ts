@@ -1,7 +1,8 @@
 // STORE and UID STORE (RFC 9051 §6.4.6, §6.4.9): +FLAGS, -FLAGS, FLAGS, .SILENT.
+import { formatUidSet } from '../wire/sequence.js';
 import { fetchFlags } from '../selected.js';
 import type { CommandModule } from './types.js';
-import { condstoreOn, enableCondstore, formatSet, requireWritable, storableFlags, viewOf } from './util.js';
+import { condstoreOn, enableCondstore, requireWritable, storableFlags, viewOf } from './util.js';
 import { Atom } from '../wire/data.js';
 
 export const storeCommand: CommandModule<'STORE'> = {
@@ -46,7 +47,7 @@ export const storeCommand: CommandModule<'STORE'> = {
     if (result.modified.length > 0) {
       // RFC 7162 §3.2: MODIFIED lists what UNCHANGEDSINCE left alone.
       const nums = cmd.uid ? result.modified : result.modified.map((u) => view.msnOf(u)).filter((n) => n > 0);
-      return { code: `MODIFIED ${formatSet([...nums].sort((a, b) => a - b))}`, text: 'Conditional STORE failed for some messages' };
+      return { code: `MODIFIED ${formatUidSet([...nums].sort((a, b) => a - b))}`, text: 'Conditional STORE failed for some messages' };
     }
     return { text: 'STORE completed' };
   },

@@ -39,20 +39,6 @@ export function statusLine(status: 'OK' | 'NO' | 'BAD' | 'BYE', code: string | n
   return [new Atom(status), new Atom(code ? `[${code}] ${text}` : text)];
 }
 
-/** Ascending numbers -> "1:3,7" (RFC 9051 §9 sequence-set). Keeps the given order for COPYUID pairs. */
-export function formatSet(nums: readonly number[]): string {
-  const out: string[] = [];
-  let i = 0;
-  while (i < nums.length) {
-    const start = nums[i] as number;
-    let end = start;
-    while (i + 1 < nums.length && nums[i + 1] === end + 1) end = nums[++i] as number;
-    out.push(start === end ? String(start) : `${start}:${end}`);
-    i++;
-  }
-  return out.join(',');
-}
-
 const SYSTEM_FLAGS = new Map(['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'].map((f) => [f.toLowerCase(), f]));
 
 /**

@@ -146,7 +146,8 @@ export class ResponseWriter {
   /** A tagged line ends the batch unless `pipelined`: the client has already sent more, so the line
    *  stays in the batch and leaves with the answers to the commands behind it that complete in this
    *  event-loop turn (at the latest at its end, or at 64 KiB): one write for several commands, as a
-   *  pipelining client sends them (Dovecot corks its output across the commands it reads at once). */
+   *  pipelining client sends them (RFC 9051 §5.5; Dovecot corks its output across the commands it
+   *  reads at once). */
   tagged(tag: string, status: 'OK' | 'NO' | 'BAD', code: string | null, text: string, pipelined = false): Promise<void> {
     return this.line(`${sanitizeLine(tag)} ${status} ${respText(code, text, this.utf8, FALLBACK[status])}`, !pipelined);
   }

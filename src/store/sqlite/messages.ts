@@ -1,6 +1,6 @@
 // Message reads of the SQLite store: list, changes, summaries, envelopes, header text.
-// Appends are in append-one.ts / append-batch.ts, bytes in message-bytes.ts; flag changes, copy,
-// move and expunge in mutations.ts.
+// Appends are in append-one.ts / append-batch.ts, bytes in the blob files (../blobs); flag changes,
+// copy, move and expunge in mutations.ts.
 import type { Envelope, MessageSummary } from '../../mime/types.js';
 import { StoreError, type MailboxChanges, type MessageMeta } from '../types.js';
 import { MESSAGE_COLUMNS, type SqliteContext } from './context.js';

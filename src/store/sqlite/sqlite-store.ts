@@ -35,7 +35,6 @@ import { SqliteContext } from './context.js';
 import * as mailboxes from './mailboxes.js';
 import * as messages from './messages.js';
 import { appendMessage } from './append-one.js';
-import { readMessage, streamMessage } from './message-bytes.js';
 import { scanSearchHeaders } from './message-search.js';
 import { migrate } from './migrations.js';
 import * as mutations from './mutations.js';
@@ -223,10 +222,10 @@ export class SqliteStore implements Store {
     return messages.getBodyText(this.ctx, blobId);
   }
   readMessage(blobId: string, start?: number, end?: number): Promise<Buffer> {
-    return readMessage(this.ctx, blobId, start, end);
+    return this.ctx.blobs.read(blobId, start, end);
   }
   streamMessage(blobId: string, start?: number, end?: number): Readable {
-    return streamMessage(this.ctx, blobId, start, end);
+    return this.ctx.blobs.stream(blobId, start, end);
   }
   async storeFlags(
     mailboxId: number,
