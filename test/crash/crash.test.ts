@@ -18,7 +18,7 @@ import { test } from 'node:test';
 import { randomBytes, scryptSync } from 'node:crypto';
 import { analyzeMessage } from '../../src/mime/analyze.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
-import { MODSEQ_RECOVERY_MARGIN } from '../../src/store/sqlite/shutdown-marker.js';
+import { MODSEQ_RECOVERY_MARGIN, UID_RECOVERY_MARGIN } from '../../src/store/sqlite/shutdown-marker.js';
 import Database from 'better-sqlite3';
 import { DATABASE_FILE } from '../../src/store/sqlite/sqlite-store.js';
 import { runCli } from '../cli/run.js';
@@ -56,15 +56,17 @@ test(`crash consistency: ${CYCLES} SIGKILLs under load (seed ${SEED})`, { timeou
   for (let cycle = 1; cycle <= CYCLES; cycle++) {
     const before = storeNumbers(dataDir);
     const server = await startServe(config);
-    // A killed server that had changed flags left its handle row: the restart moves HIGHESTMODSEQ
-    // ahead (harmless here, SIGKILL loses nothing) and nothing else; UIDVALIDITY and UIDNEXT stay.
+    // A killed server that had changed flags or appended left its handle row: the restart moves
+    // HIGHESTMODSEQ and UIDNEXT ahead (harmless here, SIGKILL loses nothing) and nothing else;
+    // UIDVALIDITY stays.
     const unclean = before.handles > 0;
     if (unclean) recoveries++;
     const jump = unclean ? MODSEQ_RECOVERY_MARGIN : 0;
+    const uidJump = unclean ? UID_RECOVERY_MARGIN : 0;
     assert.deepEqual(
       storeNumbers(dataDir).boxes,
-      before.boxes.map((b) => ({ ...b, highestmodseq: b.highestmodseq + jump })),
-      `cycle ${cycle}: the restart changed more than HIGHESTMODSEQ`,
+      before.boxes.map((b) => ({ ...b, highestmodseq: b.highestmodseq + jump, uidnext: b.uidnext + uidJump })),
+      `cycle ${cycle}: the restart changed more than HIGHESTMODSEQ and UIDNEXT`,
     );
     assert.equal(server.lines.some((l) => /did not shut down cleanly/.test(l.msg)), unclean, `cycle ${cycle}: the warning line`);
     let killed = false;

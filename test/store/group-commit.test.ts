@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
-import { GroupCommit } from '../../src/store/sqlite/group-commit.js';
+import { GroupCommit, MAX_BATCH } from '../../src/store/sqlite/group-commit.js';
 import { fakeAnalyze, makeMessage } from './fake-analyzer.js';
 
 test('concurrent appends: distinct ascending UIDs, all listed; a refused one (quota) fails alone', async () => {
@@ -34,19 +34,83 @@ test('concurrent appends: distinct ascending UIDs, all listed; a refused one (qu
   }
 });
 
-test('GroupCommit: one outer write for a batch; a failing item does not stop the others', async () => {
+/** A GroupCommit over counters: commits (outer writes), savepoints, and syncs the test releases. */
+function harness(): {
+  group: GroupCommit;
+  commits: number[];
+  syncs: Array<{ resolve: () => void; reject: (err: Error) => void }>;
+} {
+  const commits: number[] = [];
+  const syncs: Array<{ resolve: () => void; reject: (err: Error) => void }> = [];
   let depth = 0;
-  let outer = 0;
-  const group = new GroupCommit(<T>(fn: () => T): T => {
-    if (depth === 0) outer++;
+  let items = 0;
+  const nested = <T>(fn: () => T): T => {
     depth++;
     try {
       return fn();
     } finally {
       depth--;
     }
+  };
+  const group = new GroupCommit({
+    write: <T>(fn: () => T): T => {
+      assert.equal(depth, 1, 'items run inside the batch transaction');
+      items++;
+      return nested(fn);
+    },
+    commit: <T>(fn: () => T): T => {
+      assert.equal(depth, 0);
+      items = 0;
+      const value = nested(fn);
+      commits.push(items);
+      return value;
+    },
+    sync: () => new Promise<void>((resolve, reject) => syncs.push({ resolve, reject })),
   });
-  const results = await Promise.allSettled([group.run(() => 1), group.run(() => { throw new Error('no'); }), group.run(() => 3)]);
-  assert.equal(outer, 1);
+  return { group, commits, syncs };
+}
+
+/** Lets setImmediate callbacks and settled promises run. */
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+test('GroupCommit: one commit for a batch; a failing item does not stop the others; answers wait for the sync', async () => {
+  const { group, commits, syncs } = harness();
+  let answered = 0;
+  const runs = [group.run(() => 1), group.run(() => { throw new Error('no'); }), group.run(() => 3)].map((p) => p.finally(() => answered++));
+  await turn();
+  assert.deepEqual(commits, [3]);
+  assert.equal(syncs.length, 1);
+  await turn();
+  assert.equal(answered, 0, 'nobody is answered before the WAL fsync (rule 1)');
+  syncs[0]?.resolve();
+  const results = await Promise.allSettled(runs);
   assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+});
+
+test('GroupCommit: writes queued during a sync commit together after it; a failed sync fails its batch only', async () => {
+  const { group, commits, syncs } = harness();
+  const first = group.run(() => 'a');
+  await turn();
+  const later = [group.run(() => 'b'), group.run(() => 'c')];
+  await turn();
+  assert.deepEqual(commits, [1], 'no second commit while the first sync runs');
+  syncs[0]?.reject(new Error('EIO'));
+  await assert.rejects(first, /EIO/);
+  await turn();
+  assert.deepEqual(commits, [1, 2]);
+  syncs[1]?.resolve();
+  assert.deepEqual(await Promise.all(later), ['b', 'c']);
+});
+
+test('GroupCommit: at most MAX_BATCH writes share one commit', async () => {
+  const { group, commits, syncs } = harness();
+  const runs = Array.from({ length: MAX_BATCH + 1 }, (_, i) => group.run(() => i));
+  await turn();
+  assert.deepEqual(commits, [MAX_BATCH]);
+  syncs[0]?.resolve();
+  await turn();
+  await turn();
+  assert.deepEqual(commits, [MAX_BATCH, 1]);
+  syncs[1]?.resolve();
+  assert.equal((await Promise.all(runs)).length, MAX_BATCH + 1);
 });

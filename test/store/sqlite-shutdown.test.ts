@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/index.js';
 import { DATABASE_FILE } from '../../src/store/sqlite/sqlite-store.js';
-import { MODSEQ_RECOVERY_MARGIN, bootId } from '../../src/store/sqlite/shutdown-marker.js';
+import { MODSEQ_RECOVERY_MARGIN, UID_RECOVERY_MARGIN, bootId } from '../../src/store/sqlite/shutdown-marker.js';
 import { fakeAnalyze, makeMessage } from './fake-analyzer.js';
 
 function tempDir(): string {
@@ -80,14 +80,14 @@ test('sqlite store: after a power cut that lost flag changes, the next MODSEQ is
       assert.ok(box);
       assert.equal(box.highestModseq, atCut.highestModseq + MODSEQ_RECOVERY_MARGIN);
       assert.equal(box.uidValidity, atCut.uidValidity);
-      assert.equal(box.uidNext, atCut.uidNext);
+      assert.equal(box.uidNext, atCut.uidNext + UID_RECOVERY_MARGIN);
       assert.deepEqual(await after.listMessages(boxId), messagesAtCut, 'messages, flags and their MODSEQs as they were');
       const next = (await after.storeFlags(boxId, [2], 'add', ['\\Answered'])).updated[0];
       assert.ok(next);
       for (const modseq of shown) assert.ok(next.modseq > modseq, `MODSEQ ${next.modseq} given out again (had ${modseq})`);
       assert.deepEqual((await after.changesSince(boxId, Math.max(...shown))).changed.map((m) => m.uid), [2]);
       const appended = await after.appendMessage(boxId, { bytes: makeMessage(), flags: [] });
-      assert.equal(appended.uid, atCut.uidNext);
+      assert.equal(appended.uid, atCut.uidNext + UID_RECOVERY_MARGIN);
       assert.equal(appended.uidValidity, atCut.uidValidity);
     } finally {
       await after.close();
@@ -95,6 +95,39 @@ test('sqlite store: after a power cut that lost flag changes, the next MODSEQ is
     const again = await open(crashed);
     assert.equal(again.recoveredFromUncleanShutdown, false, 'once only');
     await again.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(crashed, { recursive: true, force: true });
+  }
+});
+
+test('sqlite store: after a power cut that lost appends other sessions saw, their UIDs are not given out again', async () => {
+  const dir = tempDir();
+  const crashed = tempDir();
+  try {
+    const store = await open(dir);
+    const boxId = await withMessages(store, 2); // group commits: the handle is recorded before the first
+    const atCut = await store.getMailboxById(boxId);
+    assert.ok(atCut);
+    snapshot(dir, crashed);
+    // Appended after the cut, and listed (as another session's FETCH would): the power cut loses them.
+    const shown = await Promise.all([1, 2, 3].map(() => store.appendMessage(boxId, { bytes: makeMessage(), flags: [] })));
+    const seen = (await store.listMessages(boxId)).map((m) => m.uid);
+    await store.close();
+    assert.deepEqual(seen.slice(-3), shown.map((r) => r.uid).sort((a, b) => a - b));
+
+    const after = await open(crashed);
+    try {
+      assert.equal(after.recoveredFromUncleanShutdown, true);
+      const next = await after.appendMessage(boxId, { bytes: makeMessage(), flags: [] });
+      for (const r of shown) {
+        assert.ok(next.uid > r.uid, `UID ${next.uid} given out again (had ${r.uid})`);
+        assert.ok(next.modseq > r.modseq, `MODSEQ ${next.modseq} given out again (had ${r.modseq})`);
+      }
+      assert.equal(next.uidValidity, atCut.uidValidity);
+    } finally {
+      await after.close();
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
     rmSync(crashed, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 // What the SQLite store's operation modules share: the connection, cached statements, the blob
 // files, change events, and the few helpers every mutation needs (modseq, blob references).
+import { close, fsync, open } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { ChangeNotifier } from '../events.js';
 import type { FileBlobStore } from '../blobs/file-blobs.js';
@@ -76,12 +77,13 @@ export class SqliteContext {
   private wrapper: Database.Transaction<(body: () => unknown) => unknown> | undefined;
 
   /**
-   * A write transaction committed with synchronous=NORMAL instead of FULL: for flag changes only.
+   * A write transaction committed with synchronous=NORMAL instead of FULL: for flag changes, and for
+   * group commits, which fsync the WAL themselves before anybody is answered (writeGrouped).
    * In WAL mode the database stays consistent after any crash; a process crash loses nothing (the
    * WAL is written before the commit returns), an OS crash or power cut may lose the last such
    * commits until the next fsync (any FULL commit, e.g. an APPEND, or a checkpoint), as Dovecot's
    * default mail_fsync=optimized does for its index. Rule 1 is about acknowledged mail: anything
-   * that adds or removes messages keeps FULL (docs/BENCHMARKS.md "Flag changes and fsync").
+   * else that adds or removes messages keeps FULL (docs/BENCHMARKS.md "Flag changes and fsync").
    */
   writeRelaxed<T>(fn: () => T): T {
     this.fullSync ??= this.db.pragma('synchronous', { simple: true }) === 2;
@@ -105,12 +107,27 @@ export class SqliteContext {
   }
   private fullSync: boolean | undefined;
 
-  /** Like write(), but shares its commit (and its fsync) with the other writes queued in this
-   *  turn of the event loop (group-commit.ts); resolves only after that commit. */
+  /** Like write(), but shares its commit (and its fsync) with the other writes queued meanwhile
+   *  (group-commit.ts); resolves only after that commit is durable. */
   writeGrouped<T>(fn: () => T): Promise<T> {
     return this.group.run(fn);
   }
-  private readonly group = new GroupCommit((fn) => this.write(fn));
+  private readonly group = new GroupCommit({
+    write: (fn) => this.write(fn),
+    commit: (fn) => (this.walSyncedApart() ? this.writeRelaxed(fn) : this.write(fn)),
+    sync: () => (this.walSyncedApart() ? fsyncPath(`${this.db.name}-wal`) : Promise.resolve()),
+  });
+
+  /** Whether group commits fsync the WAL themselves, in the thread pool, instead of inside the commit
+   *  on the event loop: with fsync on (FULL) and in WAL mode. A commit writes its WAL frames before it
+   *  returns, and an fsync through any descriptor of the file makes them durable; the WAL file lives
+   *  as long as this connection is open. With synchronous=NORMAL, SQLite itself still syncs the WAL
+   *  before every checkpoint and its header when it starts over (sqlite.org/pragma.html#pragma_synchronous). */
+  private walSyncedApart(): boolean {
+    this.walApart ??= this.db.pragma('synchronous', { simple: true }) === 2 && this.db.pragma('journal_mode', { simple: true }) === 'wal';
+    return this.walApart;
+  }
+  private walApart: boolean | undefined;
 
   /** Runs fn in a read transaction: one consistent snapshot for several queries. */
   read<T>(fn: () => T): T {
@@ -189,4 +206,20 @@ export class SqliteContext {
       minAgeMs,
     );
   }
+}
+
+/** open + fsync + close of a file, all in the thread pool. */
+function fsyncPath(path: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    open(path, 'r', (openErr, fd) => {
+      if (openErr) return reject(openErr);
+      fsync(fd, (syncErr) =>
+        close(fd, (closeErr) => {
+          const err = syncErr ?? closeErr;
+          if (err) reject(err);
+          else resolve();
+        }),
+      );
+    });
+  });
 }

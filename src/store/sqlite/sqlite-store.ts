@@ -85,6 +85,8 @@ export class SqliteStore implements Store {
       // that has returned survives a power cut. NORMAL would fsync only at checkpoints: a crash of the
       // process would still be safe, but a power cut could lose the last commits after the client
       // got its OK. So FULL; the cost is one fsync per transaction (batch work into transactions).
+      // Appends commit in groups with NORMAL and fsync the WAL in the thread pool before answering
+      // (context.ts writeGrouped): the same promise, without the event loop waiting for the disk.
       db.pragma(`synchronous = ${fsync ? 'FULL' : 'OFF'}`);
       db.pragma('foreign_keys = ON');
       // Checkpoint the WAL into the database every WAL_CHECKPOINT_PAGES instead of SQLite's 1000: the
