@@ -1,6 +1,6 @@
 // postkeep check: each kind of damage is reported, --repair fixes what is safe, a second run is clean.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -39,7 +39,7 @@ function sql(dataDir: string, text: string): void {
   }
 }
 
-const blobPath = (dataDir: string, id: string): string => join(dataDir, 'blobs', id.slice(0, 2), id.slice(2, 4), id);
+const blobPath = (dataDir: string, id: string): string => join(dataDir, 'blobs', id.slice(0, 2), id);
 const kinds = (r: CheckReport): string[] => r.problems.map((p) => p.kind).sort();
 const check = (dataDir: string, repair = false, dropMissing = false): Promise<CheckReport> =>
   checkSqliteStore(dataDir, { analyze: analyzeMessage, repair, dropMissing });
@@ -82,9 +82,9 @@ test('check: orphan and temp files are removed', () =>
     (s) => {
       const bytes = Buffer.from('nobody refers to me');
       const id = sha256Hex(bytes);
-      mkdirSync(join(s.dataDir, 'blobs', id.slice(0, 2), id.slice(2, 4)), { recursive: true });
+      mkdirSync(join(s.dataDir, 'blobs', id.slice(0, 2)), { recursive: true });
       writeFileSync(blobPath(s.dataDir, id), bytes);
-      writeFileSync(join(s.dataDir, 'blobs', (s.blobs[0] ?? '').slice(0, 2), (s.blobs[0] ?? '').slice(2, 4), '.tmp-crashed'), 'half');
+      writeFileSync(join(s.dataDir, 'blobs', (s.blobs[0] ?? '').slice(0, 2), '.tmp-crashed'), 'half');
     },
     ['orphan-file', 'temp-file'],
   ));
@@ -135,6 +135,29 @@ test('check: a missing file names the messages; only --drop-missing removes them
     assert.equal(inbox.uidNext, 4);
     assert.deepEqual((await store.getQuota(inbox.accountId)).messagesUsed, 2);
     await store.close();
+  } finally {
+    rmSync(s.dir, { recursive: true, force: true });
+  }
+});
+
+test('check: a store in the old two-level layout (ab/cd/<id>) is moved to ab/<id> first, then checks clean', async () => {
+  const s = await makeStore();
+  try {
+    const root = join(s.dataDir, 'blobs');
+    rmSync(join(root, 'LAYOUT'));
+    for (const id of s.blobs) {
+      const old = join(root, id.slice(0, 2), id.slice(2, 4));
+      mkdirSync(old, { recursive: true });
+      renameSync(blobPath(s.dataDir, id), join(old, id));
+    }
+    const report = await check(s.dataDir);
+    assert.deepEqual(kinds(report), []);
+    assert.equal(report.counts.files, 3);
+    for (const id of s.blobs) {
+      assert.ok(existsSync(blobPath(s.dataDir, id)));
+      assert.equal(existsSync(join(root, id.slice(0, 2), id.slice(2, 4))), false, 'the old directory is gone');
+    }
+    assert.equal(readFileSync(join(root, 'LAYOUT'), 'utf8'), '1\n');
   } finally {
     rmSync(s.dir, { recursive: true, force: true });
   }

@@ -23,7 +23,7 @@ export interface VerifyResult {
 /** The bytes of a committed message; a missing file is a reference without a file (rule 1 broken). */
 function readBlob(dataDir: string, id: string, what: string): Buffer {
   try {
-    return readFileSync(join(dataDir, 'blobs', id.slice(0, 2), id.slice(2, 4), id));
+    return readFileSync(join(dataDir, 'blobs', id.slice(0, 2), id));
   } catch (err) {
     return assert.fail(`${what}: committed, but its file is missing (${(err as Error).message})`);
   }

@@ -72,7 +72,7 @@ describe('sqlite store', () => {
       const [meta] = await store.listMessages(box.id);
       assert.ok(meta);
       const file = store.blobs.pathFor(meta.blobId);
-      assert.equal(file, join(dir, 'blobs', meta.blobId.slice(0, 2), meta.blobId.slice(2, 4), meta.blobId));
+      assert.equal(file, join(dir, 'blobs', meta.blobId.slice(0, 2), meta.blobId));
       assert.deepEqual(readFileSync(file), bytes);
       await store.copyMessages(box.id, [1], trash.id);
       await store.appendMessage(box.id, { bytes, flags: [] }); // same bytes again: same blob

@@ -1,17 +1,16 @@
-// Message bytes as content-addressed files: <root>/ab/cd/<sha256hex>. A file at its final name is
+// Message bytes as content-addressed files: <root>/ab/<sha256hex> (layout.ts). A file at its final name is
 // always complete: it is written to a temp file in the same directory, fsynced, renamed into place,
 // and the directory fsynced (rule 1). Files are immutable; deletion is decided by the metadata store
 // (reference counts) and happens after its commit, so a crash leaves at worst an orphan file, which
 // collectOrphans() removes later, never a reference to a missing file.
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, closeSync, fsyncSync, readSync, renameSync, unlinkSync, writeSync, open as fsOpen, read as fsRead, close as fsClose, fstat as fsFstat, fsync as fsFsync } from 'node:fs';
+import { existsSync, openSync, closeSync, readSync, renameSync, unlinkSync, writeSync, open as fsOpen, read as fsRead, close as fsClose, fstat as fsFstat, fsync as fsFsync } from 'node:fs';
 import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { StoreError } from '../types.js';
+import { blobDir, ensureLayout, HEX2, HEX64, TEMP_PREFIX, type LayoutMigration } from './layout.js';
 
-const HEX64 = /^[0-9a-f]{64}$/;
-const TEMP_PREFIX = '.tmp-';
 /** Reads of a known length up to this size are made with synchronous calls on the event loop. A
  *  small blob is almost always in the page cache, where open + read + close cost a few microseconds;
  *  through libuv's thread pool each call is a hand-off and a wake-up (tens of microseconds on a busy
@@ -34,23 +33,23 @@ export class FileBlobStore {
   private readonly fsync: boolean;
   /** Directories known to exist (and to be durable), so a write costs no mkdir after the first. */
   private readonly knownDirs = new Set<string>();
+  /** What opening changed: files moved from the old two-level layout (0 once done). */
+  readonly layoutMigration: LayoutMigration;
 
+  /** Creates the directory, or moves an old-layout one to the current layout (synchronous: it runs
+   *  once, before anything reads or writes a blob, so reads need no fallback to the old place). */
   constructor(
     readonly root: string,
     options: FileBlobOptions = {},
   ) {
     this.fsync = options.fsync ?? true;
-    if (!existsSync(root)) {
-      mkdirSync(root, { recursive: true });
-      if (this.fsync) fsyncDirSync(join(root, '..'));
-    }
-    this.knownDirs.add(root);
+    this.layoutMigration = ensureLayout(root, this.fsync);
   }
 
   /** The file of a blob; rejects anything that is not a sha256 hex id (no path tricks). */
   pathFor(id: string): string {
     if (!HEX64.test(id)) throw new StoreError('NONEXISTENT', `"${id}" is not a message blob id`);
-    return join(this.root, id.slice(0, 2), id.slice(2, 4), id);
+    return join(blobDir(this.root, id), id);
   }
 
   exists(id: string): boolean {
@@ -61,13 +60,13 @@ export class FileBlobStore {
   async write(bytes: Buffer, knownId?: string): Promise<{ id: string; created: boolean }> {
     const id = knownId ?? sha256Hex(bytes);
     const path = this.pathFor(id);
-    const dir = join(this.root, id.slice(0, 2), id.slice(2, 4));
+    const dir = blobDir(this.root, id);
     if (existsSync(path)) {
       // Another writer may have renamed it in but not yet fsynced the directory entry.
       if (this.fsync) await fsyncDir(dir);
       return { id, created: false };
     }
-    await this.ensureDir(id);
+    await this.ensureDir(dir);
     const temp = join(dir, `${TEMP_PREFIX}${id.slice(0, 16)}-${process.pid}-${randomBytes(6).toString('hex')}`);
     if (bytes.length <= SYNC_WRITE_MAX_BYTES) {
       await this.writeSmall(temp, path, bytes);
@@ -178,21 +177,21 @@ export class FileBlobStore {
   }
 
   /** Every blob file, with its age, for consistency checks. Stale temp files (from a crash mid-write)
-   *  are reported separately. */
+   *  are reported separately. Anything else (the LAYOUT marker, a directory the old layout left
+   *  because it still held something) is not ours to report. */
   async listFiles(): Promise<{ blobs: Array<{ id: string; mtimeMs: number }>; temps: Array<{ path: string; mtimeMs: number }> }> {
     const blobs: Array<{ id: string; mtimeMs: number }> = [];
     const temps: Array<{ path: string; mtimeMs: number }> = [];
-    for (const a of await readdirOrEmpty(this.root)) {
-      if (!/^[0-9a-f]{2}$/.test(a)) continue;
-      for (const b of await readdirOrEmpty(join(this.root, a))) {
-        if (!/^[0-9a-f]{2}$/.test(b)) continue;
-        const dir = join(this.root, a, b);
-        for (const name of await readdirOrEmpty(dir)) {
-          const info = await stat(join(dir, name)).catch(() => null);
-          if (!info) continue;
-          if (name.startsWith(TEMP_PREFIX)) temps.push({ path: join(dir, name), mtimeMs: info.mtimeMs });
-          else if (HEX64.test(name)) blobs.push({ id: name, mtimeMs: info.mtimeMs });
-        }
+    for (const first of await readdirOrEmpty(this.root)) {
+      if (!HEX2.test(first)) continue;
+      const dir = join(this.root, first);
+      for (const name of await readdirOrEmpty(dir)) {
+        const isTemp = name.startsWith(TEMP_PREFIX);
+        if (!isTemp && !(HEX64.test(name) && name.startsWith(first))) continue;
+        const info = await stat(join(dir, name)).catch(() => null);
+        if (!info?.isFile()) continue;
+        if (isTemp) temps.push({ path: join(dir, name), mtimeMs: info.mtimeMs });
+        else blobs.push({ id: name, mtimeMs: info.mtimeMs });
       }
     }
     return { blobs, temps };
@@ -215,32 +214,25 @@ export class FileBlobStore {
     return removed;
   }
 
-  private async ensureDir(id: string): Promise<void> {
-    const first = join(this.root, id.slice(0, 2));
-    const second = join(first, id.slice(2, 4));
-    if (this.knownDirs.has(second)) return;
-    for (const [dir, parent] of [
-      [first, this.root],
-      [second, first],
-    ] as const) {
-      if (this.knownDirs.has(dir)) continue;
-      // Most directories exist already (65,536 of them, made by earlier runs): a stat of a cached entry
-      // costs microseconds, an mkdir that fails with EEXIST a pool hand-off and an Error with its stack.
-      if (existsSync(dir)) {
-        this.knownDirs.add(dir);
-        continue;
-      }
-      let created = true;
-      try {
-        await mkdir(dir);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-        created = false;
-      }
-      // A new directory's entry lives in its parent: make it durable before a file depends on it.
-      if (created && this.fsync) await fsyncDir(parent);
+  /** The blob's directory under the root. One of 256, so after the first few hundred messages
+   *  of a store they all exist: a stat of a cached entry costs microseconds, an mkdir that fails
+   *  with EEXIST a pool hand-off and an Error with its stack. */
+  private async ensureDir(dir: string): Promise<void> {
+    if (this.knownDirs.has(dir)) return;
+    if (existsSync(dir)) {
       this.knownDirs.add(dir);
+      return;
     }
+    let created = true;
+    try {
+      await mkdir(dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      created = false;
+    }
+    // A new directory's entry lives in the root: make it durable before a file depends on it.
+    if (created && this.fsync) await fsyncDir(this.root);
+    this.knownDirs.add(dir);
   }
 }
 
@@ -258,15 +250,6 @@ async function fsyncDir(dir: string): Promise<void> {
   const fd = openSync(dir, 'r');
   try {
     await fsyncFd(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function fsyncDirSync(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
