@@ -12,6 +12,7 @@ import { LmtpService } from '../lmtp/server.js';
 import { analyzeMessage } from '../mime/analyze.js';
 import { Pop3Service } from '../pop3/server.js';
 import { openStore } from '../store/open.js';
+import { SqliteStore } from '../store/sqlite/index.js';
 import type { Store } from '../store/types.js';
 import { createTlsContextHolder, TLS12_CIPHERS, TLS_MIN_VERSION, type TlsContextHolder } from '../tls/index.js';
 import { closeListener, formatAddress, listenOn } from './listen.js';
@@ -65,8 +66,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   // SQLite only (src/store/sqlite/shutdown-marker.ts); PostgreSQL commits every change durably.
   if ('recoveredFromUncleanShutdown' in store && store.recoveredFromUncleanShutdown === true) {
-    logger.warn('store: the last run did not shut down cleanly; HIGHESTMODSEQ of every mailbox moved ahead so that no MODSEQ is given out twice');
+    logger.warn('store: the last run did not shut down cleanly; HIGHESTMODSEQ and UIDNEXT of every mailbox moved ahead so that no MODSEQ or UID is given out twice');
   }
+  // SQLite only (src/store/blobs/layout.ts): message files of an older version were moved at this open.
+  const moved = store instanceof SqliteStore ? store.blobs.layoutMigration.moved : 0;
+  if (moved > 0) logger.info({ moved }, 'store: message files moved to the one-level directory layout (once, at the first start of this version)');
   const listeners: Server[] = [];
   let imap: ImapService | undefined;
   let pop3: Pop3Service | undefined;

@@ -69,7 +69,7 @@ export class SqliteStore implements Store {
   private constructor(
     private readonly ctx: SqliteContext,
     /** The last handle on this database did not close (crash, power cut, SIGKILL), so every mailbox's
-     *  HIGHESTMODSEQ was moved ahead at this open (shutdown-marker.ts). For the server's log. */
+     *  HIGHESTMODSEQ and UIDNEXT were moved ahead at this open (shutdown-marker.ts). For the server's log. */
     readonly recoveredFromUncleanShutdown: boolean,
   ) {}
 
