@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { analyzeMessage } from '../mime/analyze.js';
 import { DATABASE_FILE } from '../store/sqlite/sqlite-store.js';
 import { migrateSqliteToPostgres, MigrationError } from '../store/postgres/from-sqlite.js';
 import { CliError } from './errors.js';
@@ -32,6 +33,7 @@ export function registerMigrateCommand(program: Command): void {
         const summary = await migrateSqliteToPostgres({
           dataDir,
           url: options.to,
+          analyze: analyzeMessage,
           progress: (done, total) => {
             if (options.quiet || (done < total && Date.now() - lastShown < 1000)) return;
             lastShown = Date.now();

@@ -259,4 +259,10 @@ export interface Store {
 
 /** Turns raw bytes into what is stored with a message at delivery (src/mime/analyze.ts). Injected
  *  into store implementations so that the store layer does not depend on the MIME parser. */
-export type MessageAnalyzer = (bytes: Buffer) => { readonly summary: MessageSummary; readonly bodyText: string };
+export interface MessageAnalyzer {
+  (bytes: Buffer): { readonly summary: MessageSummary; readonly bodyText: string };
+  /** The same body text again from the bytes and their stored summary, without parsing them again:
+   *  the SQLite store keeps long texts out of its rows (src/store/sqlite/body-text.ts). Without it, a
+   *  store runs the whole analysis again. */
+  readonly bodyText?: (bytes: Buffer, summary: MessageSummary) => string;
+}

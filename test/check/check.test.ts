@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { analyzeMessage } from '../../src/mime/analyze.js';
 import { sha256Hex } from '../../src/store/blobs/file-blobs.js';
+import { BODY_TEXT_INLINE_MAX } from '../../src/store/sqlite/body-text.js';
 import { checkSqliteStore, type CheckReport } from '../../src/store/sqlite/check.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import { DATABASE_FILE } from '../../src/store/sqlite/sqlite-store.js';
@@ -109,6 +110,41 @@ test('check: a summary that does not parse is analysed again from the file', () 
 
 test('check: a missing blob row comes back from its file', () =>
   damageAndRepair((s) => sql(s.dataDir, `DELETE FROM blobs WHERE id = '${s.blobs[2]}'`), ['blob-row-missing']));
+
+test('check: a repaired row with a long body text leaves the text in the file, as delivery does', async () => {
+  const s = await makeStore();
+  try {
+    const big = Buffer.from(`From: a@example.org\r\nSubject: long\r\n\r\n${'words and more words\r\n'.repeat(3000)}the end\r\n`);
+    const id = sha256Hex(big);
+    const expected = analyzeMessage(big).bodyText;
+    assert.ok(expected.length > BODY_TEXT_INLINE_MAX);
+    let store = await openSqliteStore({ dataDir: s.dataDir, analyze: analyzeMessage, fsync: false });
+    const inbox = await store.getMailbox((await store.findAccount('alice'))?.id ?? 0, 'INBOX');
+    assert.ok(inbox);
+    await store.appendMessage(inbox.id, { bytes: big, flags: [] });
+    await store.close();
+    const columns = (): unknown => {
+      const db = new Database(join(s.dataDir, DATABASE_FILE), { readonly: true });
+      try {
+        return db.prepare('SELECT body_text, body_text_in_file FROM blobs WHERE id = ?').get(id);
+      } finally {
+        db.close();
+      }
+    };
+    for (const damage of [`UPDATE blobs SET summary = '{broken', body_text = 'stale', body_text_in_file = 0 WHERE id = '${id}'`, `DELETE FROM blobs WHERE id = '${id}'`]) {
+      sql(s.dataDir, damage);
+      const repaired = await check(s.dataDir, true);
+      assert.deepEqual(kinds(repaired), [damage.startsWith('DELETE') ? 'blob-row-missing' : 'summary']);
+      assert.ok(repaired.problems.every((p) => p.repaired));
+      assert.deepEqual(columns(), { body_text: '', body_text_in_file: 1 });
+      store = await openSqliteStore({ dataDir: s.dataDir, analyze: analyzeMessage, fsync: false });
+      assert.equal(await store.getBodyText(id), expected);
+      await store.close();
+    }
+  } finally {
+    rmSync(s.dir, { recursive: true, force: true });
+  }
+});
 
 test('check: a missing file names the messages; only --drop-missing removes them', async () => {
   const s = await makeStore();

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { migrateSqliteToPostgres } from '../../src/store/postgres/from-sqlite.js';
 import { openPostgresStore } from '../../src/store/postgres/index.js';
+import { BODY_TEXT_INLINE_MAX } from '../../src/store/sqlite/body-text.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import type { Store } from '../../src/store/types.js';
 import { fakeAnalyze, makeMessage } from './fake-analyzer.js';
@@ -34,6 +35,10 @@ async function seed(store: Store): Promise<void> {
   await store.expunge(inbox.id);
   await store.storeFlags(inbox.id, [1], 'add', ['\\Flagged', 'Important']);
   await store.moveMessages(work.id, [2], inbox.id);
+  // A body text too long for the SQLite row (body-text.ts): the migration extracts it from the file.
+  const long = makeMessage({ subject: 'long', body: 'long text '.repeat(4000) + '\r\n' });
+  assert.ok(fakeAnalyze(long).bodyText.length > BODY_TEXT_INLINE_MAX);
+  await store.appendMessage(inbox.id, { bytes: long, flags: [] });
   await store.setSubscribed(alice.id, 'Work/Projects', true);
   await store.setSubscribed(alice.id, 'NotThere', true);
   await store.setSubscribed(alice.id, 'Junk', false);
@@ -89,7 +94,7 @@ describe('postkeep migrate (sqlite -> postgres)', { skip: skip ?? false }, () =>
       await sqlite.close();
 
       const progress: number[] = [];
-      const summary = await migrateSqliteToPostgres({ dataDir: dir, url: db.url, progress: (done) => progress.push(done) });
+      const summary = await migrateSqliteToPostgres({ dataDir: dir, url: db.url, analyze: fakeAnalyze, progress: (done) => progress.push(done) });
       assert.equal(summary.accounts, 2);
       assert.ok(summary.messages > 0 && summary.expunged === 4, JSON.stringify(summary));
       assert.equal(progress.at(-1), summary.blobs);
@@ -98,7 +103,7 @@ describe('postkeep migrate (sqlite -> postgres)', { skip: skip ?? false }, () =>
       try {
         assert.deepEqual(await snapshot(pg), before);
         // A second migration into the now non-empty database is refused and changes nothing.
-        await assert.rejects(migrateSqliteToPostgres({ dataDir: dir, url: db.url }), /already has 2 account/);
+        await assert.rejects(migrateSqliteToPostgres({ dataDir: dir, url: db.url, analyze: fakeAnalyze }), /already has 2 account/);
         // It carries on: UIDs above the old ones, a fresh UIDVALIDITY, new ids above the copied.
         const alice = await pg.findAccount('alice');
         assert.ok(alice);

@@ -8,7 +8,9 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
 import { FileBlobStore } from '../blobs/file-blobs.js';
+import { bodyTextFromFile } from '../sqlite/body-text.js';
 import { BLOB_DIR, DATABASE_FILE, SqliteStore } from '../sqlite/sqlite-store.js';
+import type { MessageAnalyzer } from '../types.js';
 import { PG_TYPES, storableJson, storableText } from './context.js';
 import type { MessageSummary } from '../../mime/types.js';
 import { migrate } from './schema.js';
@@ -26,6 +28,9 @@ export interface MigrationSummary {
 export interface MigrateOptions {
   readonly dataDir: string;
   readonly url: string;
+  /** src/mime/analyze.ts's analyzeMessage: long body texts are not in the SQLite rows (body-text.ts)
+   *  but are stored in PostgreSQL's, so they are extracted from the files again. */
+  readonly analyze: MessageAnalyzer;
   /** Called after each batch of blobs (progress for the terminal). */
   readonly progress?: (blobsDone: number, blobsTotal: number) => void;
 }
@@ -59,7 +64,7 @@ export async function migrateSqliteToPostgres(options: MigrateOptions): Promise<
       await migrate(client);
       await client.query('BEGIN');
       try {
-        const summary = await copyAll(source, blobs, client, options.progress);
+        const summary = await copyAll(source, blobs, options.analyze, client, options.progress);
         await client.query('COMMIT');
         return summary;
       } catch (err) {
@@ -75,7 +80,13 @@ export async function migrateSqliteToPostgres(options: MigrateOptions): Promise<
   }
 }
 
-async function copyAll(db: Database.Database, files: FileBlobStore, client: pg.PoolClient, progress?: (done: number, total: number) => void): Promise<MigrationSummary> {
+async function copyAll(
+  db: Database.Database,
+  files: FileBlobStore,
+  analyze: MessageAnalyzer,
+  client: pg.PoolClient,
+  progress?: (done: number, total: number) => void,
+): Promise<MigrationSummary> {
   // Nobody may write the target while it fills (a node started too early would see half an installation).
   await client.query('LOCK TABLE accounts, mailboxes, messages, blobs IN EXCLUSIVE MODE');
   const existing = (await client.query<{ n: number }>('SELECT count(*) AS n FROM accounts')).rows[0]?.n ?? 0;
@@ -105,12 +116,12 @@ async function copyAll(db: Database.Database, files: FileBlobStore, client: pg.P
 
   // Blobs with their bytes, read from the files and checked against their id (sha256).
   const blobIds = db.prepare('SELECT id FROM blobs ORDER BY id').pluck().all() as string[];
-  const blobRow = db.prepare('SELECT id, size, refcount, summary, body_text FROM blobs WHERE id = ?');
+  const blobRow = db.prepare('SELECT id, size, refcount, summary, body_text, body_text_in_file FROM blobs WHERE id = ?');
   let blobBytes = 0;
   for (let i = 0; i < blobIds.length; i += BLOB_BATCH) {
     const rows: Row[] = [];
     for (const id of blobIds.slice(i, i + BLOB_BATCH)) {
-      const row = blobRow.get(id) as { id: string; size: number; refcount: number; summary: string; body_text: string };
+      const { body_text_in_file: inFile, ...row } = blobRow.get(id) as { id: string; size: number; refcount: number; summary: string; body_text: string; body_text_in_file: number };
       let bytes: Buffer;
       try {
         bytes = await files.read(id);
@@ -120,7 +131,8 @@ async function copyAll(db: Database.Database, files: FileBlobStore, client: pg.P
       if (createHash('sha256').update(bytes).digest('hex') !== id) throw new MigrationError(`The message file of blob ${id} is damaged (its sha256 differs); run postkeep check first`);
       blobBytes += bytes.length;
       const summary = JSON.parse(row.summary) as MessageSummary;
-      rows.push({ ...row, summary: storableJson(summary), body_text: storableText(row.body_text), bytes, search_headers: storableSearchHeaders(summary) });
+      const bodyText = inFile ? bodyTextFromFile(analyze, bytes, summary) : row.body_text;
+      rows.push({ ...row, summary: storableJson(summary), body_text: storableText(bodyText), bytes, search_headers: storableSearchHeaders(summary) });
     }
     await insertRows(client, 'blobs', ['id', 'size', 'refcount', 'summary', 'body_text', 'bytes', 'search_headers'], rows, ['text', 'bigint', 'int', 'jsonb', 'text', 'bytea', 'text']);
     progress?.(Math.min(i + BLOB_BATCH, blobIds.length), blobIds.length);

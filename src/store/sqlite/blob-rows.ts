@@ -1,5 +1,7 @@
-// The row of a new content in the blobs table: everything computed once per content at delivery.
+// The row of a new content in the blobs table: everything computed once per content at delivery
+// (a long body text excepted: body-text.ts).
 import type { MessageSummary } from '../../mime/types.js';
+import { bodyTextColumns } from './body-text.js';
 import type { SqliteContext } from './context.js';
 import { insertEnvelopeText } from './envelope-text.js';
 import { searchHeaderText } from './search-headers.js';
@@ -13,8 +15,9 @@ export interface NewBlobRow {
 
 /** Inside a write transaction: the first reference to a content (refcount 1). */
 export function insertBlobRow(ctx: SqliteContext, row: NewBlobRow): void {
+  const text = bodyTextColumns(row.bodyText);
   ctx
-    .stmt('INSERT INTO blobs (id, size, refcount, summary, body_text, search_headers, envelope) VALUES (?, ?, 1, ?, ?, ?, ?)')
-    .run(row.id, row.size, JSON.stringify(row.summary), row.bodyText, searchHeaderText(row.summary), JSON.stringify(row.summary.envelope));
+    .stmt('INSERT INTO blobs (id, size, refcount, summary, body_text, body_text_in_file, search_headers, envelope) VALUES (?, ?, 1, ?, ?, ?, ?, ?)')
+    .run(row.id, row.size, JSON.stringify(row.summary), text.body_text, text.body_text_in_file, searchHeaderText(row.summary), JSON.stringify(row.summary.envelope));
   insertEnvelopeText(ctx, row.id, row.summary.envelope);
 }

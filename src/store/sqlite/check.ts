@@ -6,6 +6,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileBlobStore } from '../blobs/file-blobs.js';
 import type { MessageAnalyzer } from '../types.js';
+import { bodyTextColumns } from './body-text.js';
 import { checkFiles, type BlobRow } from './check-files.js';
 import { migrate } from './migrations.js';
 import { BLOB_DIR, DATABASE_FILE } from './sqlite-store.js';
@@ -165,8 +166,9 @@ async function runChecks(db: Database.Database, blobs: FileBlobStore, options: C
     db.transaction(() => {
       for (const r of recreate) {
         const analysis = options.analyze(r.bytes);
-        db.prepare('INSERT INTO blobs (id, size, refcount, summary, body_text) VALUES (?, ?, ?, ?, ?)').run(
-          r.id, r.bytes.length, referenced.get(r.id) ?? 0, JSON.stringify(analysis.summary), analysis.bodyText);
+        const text = bodyTextColumns(analysis.bodyText);
+        db.prepare('INSERT INTO blobs (id, size, refcount, summary, body_text, body_text_in_file) VALUES (?, ?, ?, ?, ?, ?)').run(
+          r.id, r.bytes.length, referenced.get(r.id) ?? 0, JSON.stringify(analysis.summary), text.body_text, text.body_text_in_file);
         r.problem.repaired = true;
       }
       if (toDrop.length > 0) dropMessages(db, toDrop);
@@ -187,7 +189,8 @@ async function runChecks(db: Database.Database, blobs: FileBlobStore, options: C
       }
       for (const id of dead) db.prepare('DELETE FROM blobs WHERE id = ?').run(id);
       for (const s of summaryFixes) {
-        db.prepare('UPDATE blobs SET summary = ?, body_text = ? WHERE id = ?').run(JSON.stringify(s.summary), s.bodyText, s.id);
+        const text = bodyTextColumns(s.bodyText);
+        db.prepare('UPDATE blobs SET summary = ?, body_text = ?, body_text_in_file = ? WHERE id = ?').run(JSON.stringify(s.summary), text.body_text, text.body_text_in_file, s.id);
         s.problem.repaired = true;
       }
     }).immediate();

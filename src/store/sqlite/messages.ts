@@ -3,6 +3,7 @@
 // copy, move and expunge in mutations.ts.
 import type { Envelope, MessageSummary } from '../../mime/types.js';
 import { StoreError, type MailboxChanges, type MessageMeta } from '../types.js';
+import { bodyTextFromFile } from './body-text.js';
 import { MESSAGE_COLUMNS, type SqliteContext } from './context.js';
 import { searchHeaderText } from './search-headers.js';
 
@@ -72,10 +73,17 @@ export function getEnvelopeTexts(ctx: SqliteContext, mailboxId: number, uids: re
   return out;
 }
 
-export function getBodyText(ctx: SqliteContext, blobId: string): string {
-  const text = ctx.stmt('SELECT body_text FROM blobs WHERE id = ?').pluck().get(blobId) as string | undefined;
-  if (text === undefined) throw new StoreError('NONEXISTENT', `Message blob ${blobId} does not exist`);
-  return text;
+/** The body text from the row, or from the file for a text too long to be stored (body-text.ts). A
+ *  file gone meanwhile (the last copy expunged) rejects NONEXISTENT, as a row gone does. */
+export async function getBodyText(ctx: SqliteContext, blobId: string): Promise<string> {
+  const row = ctx
+    .stmt('SELECT body_text, CASE WHEN body_text_in_file THEN summary END FROM blobs WHERE id = ?')
+    .raw(true)
+    .get(blobId) as [string, string | null] | undefined;
+  if (row === undefined) throw new StoreError('NONEXISTENT', `Message blob ${blobId} does not exist`);
+  const [text, summary] = row;
+  if (summary === null) return text;
+  return bodyTextFromFile(ctx.analyze, await ctx.blobs.read(blobId), JSON.parse(summary) as MessageSummary);
 }
 
 /** The folded header text of each message for SEARCH (search-headers.ts); computed from the summary

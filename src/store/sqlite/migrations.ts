@@ -226,6 +226,13 @@ const MIGRATIONS: readonly Step[] = [
     UPDATE blobs SET search_headers = NULL WHERE id = NEW.id;
   END;
   `,
+  // 13: a long body text is no longer stored (body-text.ts): body_text is '' and body_text_in_file 1
+  // for such contents from now on. Rows from before keep their text (0). A function: the column may
+  // exist already when a test replays earlier steps.
+  (db) => {
+    const columns = db.prepare('PRAGMA table_info(blobs)').all() as Array<{ name: string }>;
+    if (!columns.some((c) => c.name === 'body_text_in_file')) db.exec('ALTER TABLE blobs ADD COLUMN body_text_in_file INTEGER NOT NULL DEFAULT 0');
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
