@@ -1,11 +1,13 @@
-// Message bytes as content-addressed files: <root>/ab/<sha256hex> (layout.ts). A file at its final name is
-// always complete: it is written to a temp file in the same directory, fsynced, renamed into place,
-// and the directory fsynced (rule 1). Files are immutable; deletion is decided by the metadata store
-// (reference counts) and happens after its commit, so a crash leaves at worst an orphan file, which
-// collectOrphans() removes later, never a reference to a missing file.
+// Message bytes as content-addressed files: <root>/ab/<sha256hex> (layout.ts). A file that the
+// metadata store refers to is always complete: it is written to a temp file in the same directory,
+// linked at its final name, and both the file and the directory are fsynced before the commit that
+// refers to it (rule 1; write() says why an unreferenced one may not be). Files are immutable;
+// deletion is decided by the metadata store (reference counts) and happens after its commit, so a
+// crash leaves at worst an orphan file, which collectOrphans() removes later, never a reference to a
+// missing or incomplete file.
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, openSync, closeSync, readSync, renameSync, unlinkSync, writeSync, open as fsOpen, read as fsRead, close as fsClose, fstat as fsFstat, fsync as fsFsync } from 'node:fs';
-import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { existsSync, linkSync, openSync, closeSync, readSync, renameSync, unlinkSync, writeSync, open as fsOpen, read as fsRead, close as fsClose, fstat as fsFstat, fsync as fsFsync, write as fsWrite } from 'node:fs';
+import { mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { StoreError } from '../types.js';
@@ -56,61 +58,70 @@ export class FileBlobStore {
     return existsSync(this.pathFor(id));
   }
 
-  /** Stores the bytes durably and returns their id. An existing file with the same hash is reused. */
+  /** Stores the bytes durably and returns their id; `created` is false when a file with that name
+   *  was there already (it is replaced: it may be a crash's incomplete leftover, see below). */
   async write(bytes: Buffer, knownId?: string): Promise<{ id: string; created: boolean }> {
     const id = knownId ?? sha256Hex(bytes);
     const path = this.pathFor(id);
     const dir = blobDir(this.root, id);
-    if (existsSync(path)) {
-      // Another writer may have renamed it in but not yet fsynced the directory entry.
-      if (this.fsync) await fsyncDir(dir);
-      return { id, created: false };
-    }
     await this.ensureDir(dir);
-    const temp = join(dir, `${TEMP_PREFIX}${id.slice(0, 16)}-${process.pid}-${randomBytes(6).toString('hex')}`);
-    if (bytes.length <= SYNC_WRITE_MAX_BYTES) {
-      await this.writeSmall(temp, path, bytes);
-    } else {
-      const handle = await open(temp, 'wx', 0o600);
-      try {
-        try {
-          await handle.writeFile(bytes);
-          if (this.fsync) await handle.sync();
-        } finally {
-          await handle.close();
-        }
-        await rename(temp, path);
-      } catch (err) {
-        await unlink(temp).catch(() => undefined);
-        throw err;
-      }
+    // One write per content at a time in this process: a second one would find the first's file
+    // at the final name before it is durable. Once the first has succeeded, the file is durable.
+    const running = this.writing.get(id);
+    if (running) {
+      if (await running.then(() => true, () => false)) return { id, created: false };
+      return this.write(bytes, id);
     }
-    if (this.fsync) await fsyncDir(dir);
-    return { id, created: true };
-  }
-
-  /** A small file: write, close and rename with synchronous calls (into the page cache, a few
-   *  microseconds each); the create (it may wait for the file system's journal while other fsyncs
-   *  run: 13% of the event loop when it was synchronous) and the fsync in the thread pool. Through
-   *  fs/promises every step was a FileHandle promise and a pool hand-off. */
-  private async writeSmall(temp: string, path: string, bytes: Buffer): Promise<void> {
-    const fd = await openFd(temp, 'wx', 0o600);
+    const done = this.writeNew(bytes, path, dir);
+    this.writing.set(id, done);
     try {
-      try {
-        let written = 0;
-        while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
-        if (this.fsync) await fsyncFd(fd);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(temp, path);
-    } catch (err) {
-      try {
+      return { id, created: await done };
+    } finally {
+      this.writing.delete(id);
+    }
+  }
+  private readonly writing = new Map<string, Promise<boolean>>();
+
+  /**
+   * The bytes go to a temp file, which is then hard-linked at the final name and its temp name
+   * removed; the file's fsync and the directory's fsync run at the same time (one disk wait instead
+   * of two in a row), and the caller commits only after both (rule 1). So a file at its final name
+   * may be incomplete after a crash, but then nothing refers to it: a later write of the same bytes
+   * finds the name taken (link fails with EEXIST) and replaces it with its own file, fsynced before
+   * the rename; collectOrphans() removes leftovers nobody writes again.
+   */
+  private async writeNew(bytes: Buffer, path: string, dir: string): Promise<boolean> {
+    const temp = join(dir, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}-${process.pid}`);
+    // The create in the pool: it may wait for the file system's journal while other fsyncs run
+    // (13% of the event loop when it was synchronous).
+    const fd = await openFd(temp, 'wx', 0o600);
+    let tempExists = true;
+    try {
+      // Small files are written with synchronous calls (into the page cache, microseconds each).
+      if (bytes.length <= SYNC_WRITE_MAX_BYTES) writeAllSync(fd, bytes);
+      else await writeAll(fd, bytes);
+      if (linkUnlessTaken(temp, path)) {
+        tempExists = false;
         unlinkSync(temp);
-      } catch {
-        // already gone; the write's error is the one to report
+        if (this.fsync) await Promise.all([fsyncFd(fd), fsyncDir(dir)]);
+        return true;
       }
-      throw err;
+      // Taken: an earlier crash's leftover (maybe incomplete) or another process's file in flight.
+      // Ours is made durable before it replaces that one, so the name never shows incomplete bytes.
+      if (this.fsync) await fsyncFd(fd);
+      renameSync(temp, path);
+      tempExists = false;
+      if (this.fsync) await fsyncDir(dir);
+      return false;
+    } finally {
+      closeSync(fd);
+      if (tempExists) {
+        try {
+          unlinkSync(temp);
+        } catch {
+          // already gone; the write's error is the one to report
+        }
+      }
     }
   }
 
@@ -234,6 +245,33 @@ export class FileBlobStore {
     if (created && this.fsync) await fsyncDir(this.root);
     this.knownDirs.add(dir);
   }
+}
+
+/** link(2) that reports an existing target as false instead of an error. */
+function linkUnlessTaken(from: string, to: string): boolean {
+  try {
+    linkSync(from, to);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
+}
+
+function writeAllSync(fd: number, bytes: Buffer): void {
+  let written = 0;
+  while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+}
+
+/** Writes in the thread pool (a big message: not worth blocking the event loop for). */
+function writeAll(fd: number, bytes: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const step = (written: number): void => {
+      if (written >= bytes.length) return resolve();
+      fsWrite(fd, bytes, written, bytes.length - written, null, (err, n) => (err ? reject(err) : step(written + n)));
+    };
+    step(0);
+  });
 }
 
 function openFd(path: string, flags: string, mode: number): Promise<number> {
