@@ -13,13 +13,15 @@ import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import { DATABASE_FILE } from '../../src/store/sqlite/sqlite-store.js';
 import { runCli } from '../cli/run.js';
 
+/** These tests damage message files: every message in a file (inline rows: sqlite-inline-blobs.test.ts). */
+const FILES_ONLY = { inlineBlobMaxBytes: -1 } as const;
 const message = (n: number): Buffer => Buffer.from(`From: a@example.org\r\nSubject: message ${n}\r\n\r\nBody ${n}\r\n`);
 
 /** A store with alice: INBOX UIDs 1-3, Archive UID 1 (a copy of INBOX 1). */
 async function makeStore(): Promise<{ dir: string; dataDir: string; blobs: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'postkeep-check-'));
   const dataDir = join(dir, 'data');
-  const store = await openSqliteStore({ dataDir, analyze: analyzeMessage, fsync: false });
+  const store = await openSqliteStore({ dataDir, analyze: analyzeMessage, fsync: false, ...FILES_ONLY });
   const account = await store.createAccount('alice', 'h');
   const inbox = await store.getMailbox(account.id, 'INBOX');
   const archive = await store.getMailbox(account.id, 'Archive');
@@ -118,7 +120,7 @@ test('check: a repaired row with a long body text leaves the text in the file, a
     const id = sha256Hex(big);
     const expected = analyzeMessage(big).bodyText;
     assert.ok(expected.length > BODY_TEXT_INLINE_MAX);
-    let store = await openSqliteStore({ dataDir: s.dataDir, analyze: analyzeMessage, fsync: false });
+    let store = await openSqliteStore({ dataDir: s.dataDir, analyze: analyzeMessage, fsync: false, ...FILES_ONLY });
     const inbox = await store.getMailbox((await store.findAccount('alice'))?.id ?? 0, 'INBOX');
     assert.ok(inbox);
     await store.appendMessage(inbox.id, { bytes: big, flags: [] });
@@ -137,7 +139,7 @@ test('check: a repaired row with a long body text leaves the text in the file, a
       assert.deepEqual(kinds(repaired), [damage.startsWith('DELETE') ? 'blob-row-missing' : 'summary']);
       assert.ok(repaired.problems.every((p) => p.repaired));
       assert.deepEqual(columns(), { body_text: '', body_text_in_file: 1 });
-      store = await openSqliteStore({ dataDir: s.dataDir, analyze: analyzeMessage, fsync: false });
+      store = await openSqliteStore({ dataDir: s.dataDir, analyze: analyzeMessage, fsync: false, ...FILES_ONLY });
       assert.equal(await store.getBodyText(id), expected);
       await store.close();
     }
@@ -162,7 +164,7 @@ test('check: a missing file names the messages; only --drop-missing removes them
     assert.deepEqual(kinds(after), []);
     assert.equal(after.counts.messages, 2);
     // Dropped like an EXPUNGE: logged with a new MODSEQ, so clients hear VANISHED; UIDs not reused.
-    const store = await openSqliteStore({ dataDir: s.dataDir, analyze: analyzeMessage, fsync: false });
+    const store = await openSqliteStore({ dataDir: s.dataDir, analyze: analyzeMessage, fsync: false, ...FILES_ONLY });
     const account = await store.findAccount('alice');
     const inbox = await store.getMailbox(account?.id ?? 0, 'INBOX');
     assert.ok(inbox);

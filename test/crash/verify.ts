@@ -20,8 +20,11 @@ export interface VerifyResult {
   leftovers: number;
 }
 
-/** The bytes of a committed message; a missing file is a reference without a file (rule 1 broken). */
-function readBlob(dataDir: string, id: string, what: string): Buffer {
+/** The bytes of a committed message, from its row (small messages) or its file; a missing file is a
+ *  reference without bytes (rule 1 broken). */
+function readBlob(db: Database.Database, dataDir: string, id: string, what: string): Buffer {
+  const inline = db.prepare('SELECT bytes FROM blobs WHERE id = ? AND bytes IS NOT NULL').pluck().get(id) as Buffer | undefined;
+  if (inline !== undefined) return inline;
   try {
     return readFileSync(join(dataDir, 'blobs', id.slice(0, 2), id));
   } catch (err) {
@@ -55,7 +58,7 @@ export async function verifyAfterKill(dataDir: string, model: Model, uidValidity
         assert.ok(row.uid < box.uidnext, `${label}: ${name} UID ${row.uid} is not below UIDNEXT ${box.uidnext}`);
         const why = gone.get(row.uid);
         if (why !== undefined) {
-          const bytes = readBlob(dataDir, row.blob_id, `${label}: ${name} UID ${row.uid}`);
+          const bytes = readBlob(db, dataDir, row.blob_id, `${label}: ${name} UID ${row.uid}`);
           assert.fail(`${label}: ${name} UID ${row.uid} (${why}) came back: flags ${flagList(row.sysflags, row.keywords).join(' ')}, ${bytes.toString('latin1').slice(0, 300)}`);
         }
       }
@@ -67,7 +70,7 @@ export async function verifyAfterKill(dataDir: string, model: Model, uidValidity
           gone.set(uid, `${label}: found gone after an unacknowledged expunge`); // its expunge did commit: it must never come back either
           continue;
         }
-        const bytes = readBlob(dataDir, row.blob_id, `${label}: ${name} UID ${uid}`);
+        const bytes = readBlob(db, dataDir, row.blob_id, `${label}: ${name} UID ${uid}`);
         assert.ok(bytes.equals(m.bytes), `${label}: ${name} UID ${uid} is not byte-exact (${bytes.length} bytes, ${m.bytes.length} acknowledged)`);
         assert.equal(row.blob_id, sha256(bytes), `${label}: ${name} UID ${uid}: file content does not match its blob id`);
         const flags = [...flagList(row.sysflags, row.keywords)].sort();
@@ -77,7 +80,7 @@ export async function verifyAfterKill(dataDir: string, model: Model, uidValidity
       }
       for (const row of rows) {
         if (modelBox.has(row.uid)) continue;
-        const bytes = readBlob(dataDir, row.blob_id, `${label}: ${name} UID ${row.uid}`);
+        const bytes = readBlob(db, dataDir, row.blob_id, `${label}: ${name} UID ${row.uid}`);
         assert.ok(model.sent.has(sha256(bytes)), `${label}: ${name} UID ${row.uid} holds bytes no client sent`);
         model.added(name, row.uid, bytes, [...flagList(row.sysflags, row.keywords)]);
         adopted++;

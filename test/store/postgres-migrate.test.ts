@@ -10,6 +10,7 @@ import { migrateSqliteToPostgres } from '../../src/store/postgres/from-sqlite.js
 import { openPostgresStore } from '../../src/store/postgres/index.js';
 import { BODY_TEXT_INLINE_MAX } from '../../src/store/sqlite/body-text.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
+import { INLINE_BLOB_MAX_BYTES } from '../../src/store/sqlite/inline-blobs.js';
 import type { Store } from '../../src/store/types.js';
 import { fakeAnalyze, makeMessage } from './fake-analyzer.js';
 import { createTestDatabase, pgSkipReason } from './postgres-helpers.js';
@@ -39,6 +40,10 @@ async function seed(store: Store): Promise<void> {
   const long = makeMessage({ subject: 'long', body: 'long text '.repeat(4000) + '\r\n' });
   assert.ok(fakeAnalyze(long).bodyText.length > BODY_TEXT_INLINE_MAX);
   await store.appendMessage(inbox.id, { bytes: long, flags: [] });
+  // Above the SQLite store's inline limit (inline-blobs.ts): a file; the messages above are in rows.
+  const big = makeMessage({ subject: 'big', body: 'big '.repeat(INLINE_BLOB_MAX_BYTES / 4) + '\r\n' });
+  assert.ok(big.length > INLINE_BLOB_MAX_BYTES);
+  await store.appendMessage(inbox.id, { bytes: big, flags: [] });
   await store.setSubscribed(alice.id, 'Work/Projects', true);
   await store.setSubscribed(alice.id, 'NotThere', true);
   await store.setSubscribed(alice.id, 'Junk', false);
@@ -89,6 +94,8 @@ describe('postkeep migrate (sqlite -> postgres)', { skip: skip ?? false }, () =>
     try {
       const sqlite = await openSqliteStore({ dataDir: dir, analyze: fakeAnalyze, fsync: false });
       await seed(sqlite);
+      const files = (await sqlite.blobs.listFiles()).blobs.length;
+      assert.equal(files, 1, 'the big message in a file, the others in rows');
       const before = await snapshot(sqlite);
       const maxUidValidity = Math.max(...(await Promise.all((await sqlite.listAccounts()).map((a) => sqlite.listMailboxes(a.id)))).flat().map((b) => b.uidValidity));
       await sqlite.close();

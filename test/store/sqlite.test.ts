@@ -16,8 +16,12 @@ function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'postkeep-store-'));
 }
 
-async function openIn(dataDir: string, fsync = false, analyze: MessageAnalyzer = fakeAnalyze): Promise<SqliteStore> {
-  return openSqliteStore({ dataDir, analyze, fsync });
+/** Every message in a file, for the tests of the file paths (small ones are in the database by default:
+ *  sqlite-inline-blobs.test.ts). */
+const FILES_ONLY = -1;
+
+async function openIn(dataDir: string, fsync = false, analyze: MessageAnalyzer = fakeAnalyze, inlineBlobMaxBytes?: number): Promise<SqliteStore> {
+  return openSqliteStore({ dataDir, analyze, fsync, ...(inlineBlobMaxBytes === undefined ? {} : { inlineBlobMaxBytes }) });
 }
 
 storeConformanceSuite('sqlite', async () => {
@@ -62,7 +66,7 @@ describe('sqlite store', () => {
   test('blob files: byte-exact, shared by copies and identical appends, removed after the last reference', async () => {
     const dir = tempDir();
     try {
-      const store = await openIn(dir, true); // the fsync path, for real
+      const store = await openIn(dir, true, fakeAnalyze, FILES_ONLY); // the fsync path, for real
       const account = await store.createAccount('bob', 'h');
       const box = await store.getMailbox(account.id, 'INBOX');
       const trash = await store.getMailbox(account.id, 'Trash');
@@ -97,7 +101,7 @@ describe('sqlite store', () => {
   test('collectOrphans removes files without a reference and keeps referenced ones', async () => {
     const dir = tempDir();
     try {
-      const store = await openIn(dir);
+      const store = await openIn(dir, false, fakeAnalyze, FILES_ONLY);
       const account = await store.createAccount('carol', 'h');
       const box = await store.getMailbox(account.id, 'INBOX');
       assert.ok(box);
@@ -148,8 +152,8 @@ describe('sqlite store', () => {
   test('two stores on one data dir (as two processes): an append racing with the removal of the same bytes keeps its file', async () => {
     const dir = tempDir();
     try {
-      const one = await openIn(dir);
-      const two = await openIn(dir); // its own connection and its own in-flight bookkeeping
+      const one = await openIn(dir, false, fakeAnalyze, FILES_ONLY);
+      const two = await openIn(dir, false, fakeAnalyze, FILES_ONLY); // its own connection and its own in-flight bookkeeping
       const account = await one.createAccount('frank', 'h');
       const box = await one.getMailbox(account.id, 'INBOX');
       assert.ok(box);
@@ -295,7 +299,7 @@ describe('sqlite store', () => {
 test('sqlite store: a refused append leaves no blob file behind', async () => {
   const dir = tempDir();
   try {
-    const store = await openIn(dir);
+    const store = await openIn(dir, false, fakeAnalyze, FILES_ONLY);
     const account = await store.createAccount('gina', 'h');
     const box = await store.createMailbox(account.id, 'Doomed');
     const appending = store.appendMessage(box.id, { bytes: makeMessage(), flags: [] });

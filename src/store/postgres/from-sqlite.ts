@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { FileBlobStore } from '../blobs/file-blobs.js';
 import { bodyTextFromFile } from '../sqlite/body-text.js';
+import { readBlob } from '../sqlite/inline-blobs.js';
 import { BLOB_DIR, DATABASE_FILE, SqliteStore } from '../sqlite/sqlite-store.js';
 import type { MessageAnalyzer } from '../types.js';
 import { PG_TYPES, storableJson, storableText } from './context.js';
@@ -114,7 +115,8 @@ async function copyAll(
     ['bigint', 'bigint', 'text', 'bigint', 'bigint', 'bigint', 'text', 'text', 'bigint']);
   await insertRows(client, 'subscriptions', ['account_id', 'name'], all('SELECT account_id, name FROM subscriptions'), ['bigint', 'text']);
 
-  // Blobs with their bytes, read from the files and checked against their id (sha256).
+  // Blobs with their bytes, read from the rows (small messages, inline-blobs.ts) or the files and
+  // checked against their id (sha256).
   const blobIds = db.prepare('SELECT id FROM blobs ORDER BY id').pluck().all() as string[];
   const blobRow = db.prepare('SELECT id, size, refcount, summary, body_text, body_text_in_file FROM blobs WHERE id = ?');
   let blobBytes = 0;
@@ -124,7 +126,7 @@ async function copyAll(
       const { body_text_in_file: inFile, ...row } = blobRow.get(id) as { id: string; size: number; refcount: number; summary: string; body_text: string; body_text_in_file: number };
       let bytes: Buffer;
       try {
-        bytes = await files.read(id);
+        bytes = await readBlob(db, files, id);
       } catch (err) {
         throw new MigrationError(`The message file of blob ${id} cannot be read (${err instanceof Error ? err.message : String(err)}); run postkeep check first`);
       }

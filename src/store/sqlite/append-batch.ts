@@ -1,5 +1,6 @@
-// MULTIAPPEND (RFC 3502) in the SQLite store: several messages, all or nothing. Every blob is
-// written and fsynced first; then one transaction checks the quota for the whole batch, allocates
+// MULTIAPPEND (RFC 3502) in the SQLite store: several messages, all or nothing. Every blob file (big
+// messages; small ones go into the transaction, inline-blobs.ts) is written and fsynced first; then
+// one transaction checks the quota for the whole batch, allocates
 // consecutive UIDs under one new MODSEQ and records the messages (rule 1: nothing is acknowledged
 // before that commit; a failure leaves no message and no blob file behind).
 import { sha256Hex } from '../blobs/file-blobs.js';
@@ -9,6 +10,7 @@ import type { MessageSummary } from '../../mime/types.js';
 import { StoreError, type AppendInput, type AppendResult } from '../types.js';
 import { insertBlobRow } from './blob-rows.js';
 import type { SqliteContext } from './context.js';
+import { storesInline } from './inline-blobs.js';
 import { checkQuota } from './quotas.js';
 
 /** A blob file went (reaped by an expunge) between its write and our transaction: write again. */
@@ -21,6 +23,8 @@ interface Prepared {
   readonly blobId: string;
   readonly flags: ReturnType<typeof parseFlags>;
   readonly internalDate: number;
+  /** Bytes stored in the blobs row, not in a file. */
+  readonly inline: boolean;
   analysis: Analysis | null;
 }
 
@@ -29,7 +33,7 @@ export async function appendMessages(ctx: SqliteContext, mailboxId: number, inpu
   const batch: Prepared[] = inputs.map((input) => {
     const internalDate = input.internalDate ?? Date.now();
     if (!Number.isFinite(internalDate)) throw new StoreError('CANNOT', 'The internal date is not a valid time');
-    return { input, blobId: sha256Hex(input.bytes), flags: parseFlags(input.flags), internalDate, analysis: null };
+    return { input, blobId: sha256Hex(input.bytes), flags: parseFlags(input.flags), internalDate, inline: storesInline(input.bytes.length, ctx.inlineBlobMaxBytes), analysis: null };
   });
   // RFC 9208 §4.3.1 for the whole batch: one message over the limit refuses them all.
   const enforce = inputs.some((i) => i.enforceQuota === true);
@@ -41,10 +45,10 @@ export async function appendMessages(ctx: SqliteContext, mailboxId: number, inpu
   try {
     for (let attempt = 0; ; attempt++) {
       for (const p of batch) {
-        // Known content has a durable file already: no analysis, no write (unless it vanished).
+        // Known content has durable bytes already: no analysis, no write (unless its file vanished).
         if (attempt > 0 || !ctx.hasBlobRow(p.blobId)) {
           p.analysis ??= ctx.analyze(p.input.bytes);
-          await ctx.blobs.write(p.input.bytes, p.blobId);
+          if (!p.inline) await ctx.blobs.write(p.input.bytes, p.blobId);
         }
       }
       try {
@@ -65,7 +69,7 @@ export async function appendMessages(ctx: SqliteContext, mailboxId: number, inpu
     }
     if (!committed) {
       try {
-        ctx.reap([...new Set(batch.map((p) => p.blobId))]);
+        ctx.reap([...new Set(batch.filter((p) => !p.inline).map((p) => p.blobId))]);
       } catch {
         // collectOrphans() will find them; the caller's error is the one that matters.
       }
@@ -91,9 +95,9 @@ function insertAll(ctx: SqliteContext, mailboxId: number, batch: readonly Prepar
       summary = p.analysis?.summary ?? (JSON.parse(ctx.stmt('SELECT summary FROM blobs WHERE id = ?').pluck().get(p.blobId) as string) as MessageSummary);
     } else {
       // Checked under the write lock: reap() unlinks only under the same lock.
-      if (!p.analysis || !ctx.blobs.exists(p.blobId)) throw new BlobVanished();
+      if (!p.analysis || (!p.inline && !ctx.blobs.exists(p.blobId))) throw new BlobVanished();
       summary = p.analysis.summary;
-      insertBlobRow(ctx, { id: p.blobId, size: p.input.bytes.length, summary, bodyText: p.analysis.bodyText });
+      insertBlobRow(ctx, { id: p.blobId, size: p.input.bytes.length, summary, bodyText: p.analysis.bodyText, bytes: p.inline ? p.input.bytes : null });
     }
     insert.run(mailboxId, uid, modseq, p.flags.system, joinKeywords(p.flags.keywords), Math.trunc(p.internalDate), now, p.input.bytes.length, p.blobId,
       emailIdFor(p.blobId), threadIdFor(summary, p.blobId));

@@ -6,13 +6,15 @@ import type { MessageSummary } from '../../mime/types.js';
 import { StoreError, type AppendInput, type AppendResult } from '../types.js';
 import { insertBlobRow } from './blob-rows.js';
 import type { SqliteContext } from './context.js';
+import { storesInline } from './inline-blobs.js';
 import { checkQuota } from './quotas.js';
 
 /** Thrown inside the append transaction when the blob file vanished (reaped) after it was written. */
 class BlobVanished extends Error {}
 
-/** Rule 1: the bytes are written and fsynced first, then one transaction allocates UID and MODSEQ and
- *  records the message; the promise resolves only after that commit. */
+/** Rule 1: the bytes are written and fsynced first (a big message's file) or go into the transaction
+ *  (a small one's row, inline-blobs.ts); one transaction allocates UID and MODSEQ and records the
+ *  message; the promise resolves only after that commit is durable. */
 export async function appendMessage(ctx: SqliteContext, mailboxId: number, input: AppendInput): Promise<AppendResult> {
   const flags = parseFlags(input.flags);
   const internalDate = input.internalDate ?? Date.now();
@@ -20,15 +22,16 @@ export async function appendMessage(ctx: SqliteContext, mailboxId: number, input
   const target = ctx.requireMailbox(mailboxId); // fail early, before any bytes are written
   if (input.enforceQuota === true) checkQuota(ctx, target.account_id, input.bytes.length, 1);
   const blobId = sha256Hex(input.bytes);
+  const inline = storesInline(input.bytes.length, ctx.inlineBlobMaxBytes);
   ctx.pendingBlobs.set(blobId, (ctx.pendingBlobs.get(blobId) ?? 0) + 1);
   let committed = false;
   try {
     let analysis: { summary: MessageSummary; bodyText: string } | null = null;
     for (let attempt = 0; ; attempt++) {
-      // Known content (a row with references) has a durable file already: no analysis, no write.
+      // Known content (a row with references) has durable bytes already: no analysis, no write.
       if (attempt > 0 || !ctx.hasBlobRow(blobId)) {
         analysis ??= ctx.analyze(input.bytes);
-        await ctx.blobs.write(input.bytes, blobId);
+        if (!inline) await ctx.blobs.write(input.bytes, blobId);
       }
       try {
         // Shares its commit with the other appends ready now (group-commit.ts); resolves after it.
@@ -41,9 +44,9 @@ export async function appendMessage(ctx: SqliteContext, mailboxId: number, input
             summary = analysis?.summary ?? (JSON.parse(ctx.stmt('SELECT summary FROM blobs WHERE id = ?').pluck().get(blobId) as string) as MessageSummary);
           } else {
             // Checked under the write lock: reap() unlinks only under the same lock.
-            if (!analysis || !ctx.blobs.exists(blobId)) throw new BlobVanished();
+            if (!analysis || (!inline && !ctx.blobs.exists(blobId))) throw new BlobVanished();
             summary = analysis.summary;
-            insertBlobRow(ctx, { id: blobId, size: input.bytes.length, summary, bodyText: analysis.bodyText });
+            insertBlobRow(ctx, { id: blobId, size: input.bytes.length, summary, bodyText: analysis.bodyText, bytes: inline ? input.bytes : null });
           }
           const uid = box.uidnext;
           const modseq = box.highestmodseq + 1;
@@ -69,7 +72,7 @@ export async function appendMessage(ctx: SqliteContext, mailboxId: number, input
     if (left > 0) ctx.pendingBlobs.set(blobId, left);
     else ctx.pendingBlobs.delete(blobId);
     // A failed append (say, the mailbox was deleted meanwhile) leaves no file nobody refers to.
-    if (!committed) {
+    if (!committed && !inline) {
       try {
         ctx.reap([blobId]);
       } catch {

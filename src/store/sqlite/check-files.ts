@@ -1,5 +1,6 @@
-// The file half of `postkeep check`: every blob row against its file (there, the right size, a summary
-// that parses), and every file against the rows (orphans, temp files left by a crash mid-write).
+// The file half of `postkeep check`: every blob row against its bytes (its file, or the row's own bytes
+// for a small message, inline-blobs.ts: there, the right size, a summary that parses), and every file
+// against the rows (orphans, temp files left by a crash mid-write).
 import { statSync } from 'node:fs';
 import type { FileBlobStore } from '../blobs/file-blobs.js';
 import type { MessageAnalyzer } from '../types.js';
@@ -11,6 +12,8 @@ export interface BlobRow {
   readonly size: number;
   readonly refcount: number;
   readonly summary: string;
+  /** The length of the bytes stored in the row; null when they are in a file. */
+  readonly inlineSize: number | null;
 }
 
 export interface FileFindings {
@@ -38,11 +41,13 @@ export async function checkFiles(
   byBlob: ReadonlyMap<string, readonly MessagePlace[]>,
   referenced: ReadonlyMap<string, number>,
   analyze: MessageAnalyzer,
+  /** A message's bytes, from its row or its file (inline-blobs.ts readBlob). */
+  readBytes: (id: string) => Promise<Buffer>,
 ): Promise<FileFindings> {
   const damaged: FileFindings['damaged'] = [];
   const badSummaries: FileFindings['badSummaries'] = [];
   for (const row of rows) {
-    const size = fileSize(blobs, row.id);
+    const size = row.inlineSize ?? fileSize(blobs, row.id);
     const users = referenced.get(row.id) ?? 0;
     const where = (byBlob.get(row.id) ?? []).map(describePlace).join(', ');
     if (size === null) {
@@ -56,7 +61,7 @@ export async function checkFiles(
     try {
       JSON.parse(row.summary);
     } catch {
-      const analysis = analyze(await blobs.read(row.id));
+      const analysis = analyze(await readBytes(row.id));
       badSummaries.push({ id: row.id, detail: `blob ${row.id} (${where || 'unused'}): the stored summary does not parse`, ...analysis });
     }
   }

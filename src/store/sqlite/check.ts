@@ -8,6 +8,7 @@ import { FileBlobStore } from '../blobs/file-blobs.js';
 import type { MessageAnalyzer } from '../types.js';
 import { bodyTextColumns } from './body-text.js';
 import { checkFiles, type BlobRow } from './check-files.js';
+import { readBlob } from './inline-blobs.js';
 import { migrate } from './migrations.js';
 import { BLOB_DIR, DATABASE_FILE } from './sqlite-store.js';
 
@@ -119,7 +120,7 @@ async function runChecks(db: Database.Database, blobs: FileBlobStore, options: C
     if (list) list.push(p);
     else byBlob.set(p.blobId, [p]);
   }
-  const blobRows = db.prepare('SELECT id, size, refcount, summary FROM blobs').all() as BlobRow[];
+  const blobRows = db.prepare('SELECT id, size, refcount, summary, length(bytes) AS inlineSize FROM blobs').all() as BlobRow[];
   const blobIds = new Set(blobRows.map((b) => b.id));
   const referenced = new Map<string, number>();
   for (const r of db.prepare('SELECT blob_id AS id, COUNT(*) AS n FROM messages GROUP BY blob_id').all() as Array<{ id: string; n: number }>) {
@@ -127,7 +128,7 @@ async function runChecks(db: Database.Database, blobs: FileBlobStore, options: C
   }
 
   // Files: missing or damaged files of referenced blobs, orphans, temp files; and summaries to redo.
-  const files = await checkFiles(blobs, blobRows, byBlob, referenced, options.analyze);
+  const files = await checkFiles(blobs, blobRows, byBlob, referenced, options.analyze, (id) => readBlob(db, blobs, id));
   const toDrop: MessagePlace[] = [];
   const dropProblems: CheckProblem[] = [];
   for (const damaged of files.damaged) {
@@ -200,12 +201,15 @@ async function runChecks(db: Database.Database, blobs: FileBlobStore, options: C
   const counterFixes = counterChecks(db, add);
   if (repair) db.transaction(() => counterFixes.forEach(({ fix }) => fix())).immediate();
 
-  // Files that no row names (after the repairs above: dead blobs' files are orphans now).
-  const rowsNow = new Set((db.prepare('SELECT id FROM blobs').pluck().all() as string[]));
+  // Files that no row needs (after the repairs above: dead blobs' files are orphans now). A row with
+  // its bytes inline needs none: such a file is left from when the content was stored as a file.
+  const rowsNow = new Set((db.prepare('SELECT id FROM blobs WHERE bytes IS NULL').pluck().all() as string[]));
+  const inlineNow = new Set((db.prepare('SELECT id FROM blobs WHERE bytes IS NOT NULL').pluck().all() as string[]));
   for (const id of files.fileIds) {
     if (rowsNow.has(id)) continue;
-    const wasOrphan = !blobIds.has(id) && !referenced.has(id);
-    const p = wasOrphan ? add('orphan-file', `file of blob ${id} belongs to no message`) : null;
+    const wasOrphan = (!blobIds.has(id) && !referenced.has(id)) || inlineNow.has(id);
+    const why = inlineNow.has(id) ? 'is not needed: its bytes are in the database' : 'belongs to no message';
+    const p = wasOrphan ? add('orphan-file', `file of blob ${id} ${why}`) : null;
     if (repair) {
       blobs.removeSync(id);
       if (p) p.repaired = true;

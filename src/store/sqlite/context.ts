@@ -7,6 +7,7 @@ import type { FileBlobStore } from '../blobs/file-blobs.js';
 import { StoreError, type MessageAnalyzer, type MessageMeta } from '../types.js';
 import { flagList } from '../flags.js';
 import { GroupCommit } from './group-commit.js';
+import { INLINE_BLOB_MAX_BYTES } from './inline-blobs.js';
 import type { ShutdownMarker } from './shutdown-marker.js';
 import { MESSAGE_COLUMNS, type MailboxRow } from '../rows.js';
 
@@ -26,6 +27,8 @@ export class SqliteContext {
     readonly blobs: FileBlobStore,
     readonly analyze: MessageAnalyzer,
     readonly marker: ShutdownMarker,
+    /** Contents up to this size are stored in their blobs row, not in a file (inline-blobs.ts). */
+    readonly inlineBlobMaxBytes: number = INLINE_BLOB_MAX_BYTES,
   ) {}
 
   /** A prepared statement, compiled once per SQL text. */
@@ -163,19 +166,20 @@ export class SqliteContext {
     return value;
   }
 
-  /** Drops one reference per entry (an id may repeat); returns the ids nobody refers to any more, whose
-   *  rows are deleted here and whose files reap() removes after the commit. Inside a write transaction. */
+  /** Drops one reference per entry (an id may repeat); deletes the rows nobody refers to any more (inline
+   *  bytes go with them) and returns the ids of those among them that have a file, which reap() removes
+   *  after the commit. Inside a write transaction. */
   deref(blobIds: Iterable<string>): string[] {
     const counts = new Map<string, number>();
     for (const id of blobIds) counts.set(id, (counts.get(id) ?? 0) + 1);
     const dead: string[] = [];
     const update = this.stmt('UPDATE blobs SET refcount = refcount - ? WHERE id = ? RETURNING refcount');
-    const remove = this.stmt('DELETE FROM blobs WHERE id = ?');
+    const remove = this.stmt('DELETE FROM blobs WHERE id = ? RETURNING bytes IS NULL AS inFile');
     for (const [id, count] of counts) {
       const row = update.get(count, id) as { refcount: number } | undefined;
       if (row && row.refcount <= 0) {
-        remove.run(id);
-        dead.push(id);
+        const removed = remove.get(id) as { inFile: number } | undefined;
+        if (removed?.inFile === 1) dead.push(id);
       }
     }
     return dead;
@@ -189,7 +193,7 @@ export class SqliteContext {
     const candidates = ids.filter((id) => !this.pendingBlobs.has(id));
     if (candidates.length === 0) return;
     this.write(() => {
-      for (const id of candidates) if (!this.hasBlobRow(id)) this.blobs.removeSync(id);
+      for (const id of candidates) if (!this.needsFile(id)) this.blobs.removeSync(id);
     });
   }
 
@@ -197,12 +201,18 @@ export class SqliteContext {
     return this.stmt('SELECT 1 FROM blobs WHERE id = ?').get(id) !== undefined;
   }
 
+  /** Whether a row refers to the file of this content: a row with inline bytes needs none (a file
+   *  may be left over from when the content was stored as a file, before its row went and came back). */
+  needsFile(id: string): boolean {
+    return this.stmt('SELECT 1 FROM blobs WHERE id = ? AND bytes IS NULL').get(id) !== undefined;
+  }
+
   /** Removes blob files that no message refers to (for `postkeep check`); returns their ids. */
   async collectOrphans(minAgeMs?: number): Promise<string[]> {
     return this.blobs.collectOrphans(
       (id) =>
         !this.pendingBlobs.has(id) &&
-        this.write(() => !this.hasBlobRow(id) && this.blobs.removeSync(id)),
+        this.write(() => !this.needsFile(id) && this.blobs.removeSync(id)),
       minAgeMs,
     );
   }

@@ -1,9 +1,10 @@
 // Message reads of the SQLite store: list, changes, summaries, envelopes, header text.
-// Appends are in append-one.ts / append-batch.ts, bytes in the blob files (../blobs); flag changes,
+// Appends are in append-one.ts / append-batch.ts, bytes in their rows or the blob files (inline-blobs.ts); flag changes,
 // copy, move and expunge in mutations.ts.
 import type { Envelope, MessageSummary } from '../../mime/types.js';
 import { StoreError, type MailboxChanges, type MessageMeta } from '../types.js';
 import { bodyTextFromFile } from './body-text.js';
+import { readBlob } from './inline-blobs.js';
 import { MESSAGE_COLUMNS, type SqliteContext } from './context.js';
 import { searchHeaderText } from './search-headers.js';
 
@@ -83,7 +84,7 @@ export async function getBodyText(ctx: SqliteContext, blobId: string): Promise<s
   if (row === undefined) throw new StoreError('NONEXISTENT', `Message blob ${blobId} does not exist`);
   const [text, summary] = row;
   if (summary === null) return text;
-  return bodyTextFromFile(ctx.analyze, await ctx.blobs.read(blobId), JSON.parse(summary) as MessageSummary);
+  return bodyTextFromFile(ctx.analyze, await readBlob(ctx.db, ctx.blobs, blobId), JSON.parse(summary) as MessageSummary);
 }
 
 /** The folded header text of each message for SEARCH (search-headers.ts); computed from the summary

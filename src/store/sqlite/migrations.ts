@@ -233,6 +233,12 @@ const MIGRATIONS: readonly Step[] = [
     const columns = db.prepare('PRAGMA table_info(blobs)').all() as Array<{ name: string }>;
     if (!columns.some((c) => c.name === 'body_text_in_file')) db.exec('ALTER TABLE blobs ADD COLUMN body_text_in_file INTEGER NOT NULL DEFAULT 0');
   },
+  // 14: the bytes of small messages in the row (inline-blobs.ts); NULL = the bytes are in the file, as
+  // for every row from before. A function, like 13: replayable when the column exists.
+  (db) => {
+    const columns = db.prepare('PRAGMA table_info(blobs)').all() as Array<{ name: string }>;
+    if (!columns.some((c) => c.name === 'bytes')) db.exec('ALTER TABLE blobs ADD COLUMN bytes BLOB');
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,4 +1,5 @@
-// The embedded store (DESIGN.md): SQLite for metadata, content-addressed files for message bytes.
+// The embedded store (DESIGN.md): SQLite for metadata and the bytes of small messages, content-addressed
+// files for the bytes of bigger ones (inline-blobs.ts).
 // Each method is a thin async wrapper over a synchronous module function; the async shape is the
 // Store contract's, so that PostgreSQL fits it too.
 import Database from 'better-sqlite3';
@@ -41,6 +42,7 @@ import * as mutations from './mutations.js';
 import * as quotas from './quotas.js';
 import * as metadata from './metadata.js';
 import { appendMessages } from './append-batch.js';
+import { INLINE_BLOB_MAX_BYTES, readBlob, streamBlob } from './inline-blobs.js';
 import { ShutdownMarker } from './shutdown-marker.js';
 
 /** WAL pages between automatic checkpoints (64 MiB at SQLite's default 4 KiB pages). */
@@ -58,6 +60,9 @@ export interface SqliteStoreOptions {
   readonly fsync?: boolean;
   /** How long a writer waits for another process's write lock, in ms (default 5000). */
   readonly busyTimeoutMs?: number;
+  /** Messages up to this many bytes are stored in the database, bigger ones in files (default
+   *  INLINE_BLOB_MAX_BYTES; tests of the file paths set -1: every message in a file). */
+  readonly inlineBlobMaxBytes?: number;
 }
 
 export const DATABASE_FILE = 'postkeep.sqlite';
@@ -106,7 +111,7 @@ export class SqliteStore implements Store {
       throw err;
     }
     const blobs = new FileBlobStore(join(options.dataDir, BLOB_DIR), { fsync });
-    return new SqliteStore(new SqliteContext(db, blobs, options.analyze, marker), recovered);
+    return new SqliteStore(new SqliteContext(db, blobs, options.analyze, marker, options.inlineBlobMaxBytes ?? INLINE_BLOB_MAX_BYTES), recovered);
   }
 
   /** The blob file store (for `postkeep check` and tests). */
@@ -224,10 +229,10 @@ export class SqliteStore implements Store {
     return messages.getBodyText(this.ctx, blobId);
   }
   readMessage(blobId: string, start?: number, end?: number): Promise<Buffer> {
-    return this.ctx.blobs.read(blobId, start, end);
+    return readBlob(this.ctx.db, this.ctx.blobs, blobId, start, end);
   }
   streamMessage(blobId: string, start?: number, end?: number): Readable {
-    return this.ctx.blobs.stream(blobId, start, end);
+    return streamBlob(this.ctx.db, this.ctx.blobs, blobId, start, end);
   }
   async storeFlags(
     mailboxId: number,
