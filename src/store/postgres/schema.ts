@@ -136,11 +136,13 @@ const MIGRATIONS: readonly string[] = [
   EXCEPTION WHEN OTHERS THEN NULL;
   END $$;
   `,
+  // Each step runs in one transaction with its version bump (PostgreSQL DDL is transactional), so a
+  // step is never half done; IF NOT EXISTS also lets one pass over a column an operator added by hand.
   // 2: SCRAM-SHA-256 credentials per account (NULL until set; src/store/scram-column.ts) and
   // server-wide secrets (fake SCRAM salts for unknown users: the same on every node and after restarts).
   `
-  ALTER TABLE accounts ADD COLUMN scram_sha256 text;
-  CREATE TABLE secrets (
+  ALTER TABLE accounts ADD COLUMN IF NOT EXISTS scram_sha256 text;
+  CREATE TABLE IF NOT EXISTS secrets (
     name text PRIMARY KEY,
     value bytea NOT NULL
   );
@@ -148,7 +150,7 @@ const MIGRATIONS: readonly string[] = [
   // 3: the folded header text per content for SEARCH header keys (search-headers.ts). NULL for
   // contents stored before: SEARCH computes it from their summary.
   `
-  ALTER TABLE blobs ADD COLUMN search_headers text;
+  ALTER TABLE blobs ADD COLUMN IF NOT EXISTS search_headers text;
   `,
 ];
 
