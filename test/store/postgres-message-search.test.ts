@@ -8,7 +8,7 @@ import pg from 'pg';
 import { analyzeMessage } from '../../src/mime/analyze.js';
 import { openPostgresStore } from '../../src/store/postgres/index.js';
 import { createTestDatabase, pgSkipReason, type TestDatabase } from './postgres-helpers.js';
-import { assertSameResults, contexts, corpus, keyArbitrary, needlePool, scans } from './search-scan-helpers.js';
+import { assertSameResults, contexts, keyArbitrary, needlePool, scans, seedCorpusTwice } from './search-scan-helpers.js';
 
 const skip = await pgSkipReason();
 let db: TestDatabase | undefined;
@@ -29,11 +29,7 @@ describe('postgres header scan', { skip: skip ?? false }, () => {
       const account = await store.createAccount('scan', 'h');
       const box = await store.getMailbox(account.id, 'INBOX');
       assert.ok(box);
-      const mails = corpus();
-      for (const [i, bytes] of [...mails, ...mails].entries()) await store.appendMessage(box.id, { bytes, flags: i % 3 === 0 ? ['\\Seen'] : [] });
-      await store.expunge(box.id, [2]);
-      const metas = await store.listMessages(box.id);
-      const uids = metas.map((m) => m.uid);
+      const { mails, metas, uids } = await seedCorpusTwice(store, box.id);
       const view = metas.slice(1).map((meta, i) => ({ msn: i + 1, meta, recent: false }));
       const { fields, needles, dates } = await needlePool(store, box.id, uids);
       const ctxs = contexts(store, box.id, view);

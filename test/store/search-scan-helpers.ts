@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import type { SearchKey } from '../../src/imap/wire/ast.js';
 import type { MessageSummary } from '../../src/mime/types.js';
+import type { MessageMeta, Store } from '../../src/store/types.js';
 import { searchMessages, type SearchContext, type SearchMessage } from '../../src/search/index.js';
 
 /** What both stores offer SEARCH (the last three outside the Store interface). */
@@ -38,6 +39,16 @@ export function corpus(): Buffer[] {
 }
 
 /** Three contexts over one view: summaries only, header text in batches, and the one-pass scan. */
+/** The corpus appended twice (contents shared by two messages: one blob row, two message rows),
+ *  every third message \Seen, UID 2 expunged; what both stores' scan tests start from. */
+export async function seedCorpusTwice(store: Store, mailboxId: number): Promise<{ mails: Buffer[]; metas: MessageMeta[]; uids: number[] }> {
+  const mails = corpus();
+  for (const [i, bytes] of [...mails, ...mails].entries()) await store.appendMessage(mailboxId, { bytes, flags: i % 3 === 0 ? ['\\Seen'] : [] });
+  await store.expunge(mailboxId, [2]);
+  const metas = await store.listMessages(mailboxId);
+  return { mails, metas, uids: metas.map((m) => m.uid) };
+}
+
 export function contexts(store: HeaderSearchStore, mailboxId: number, messages: readonly SearchMessage[]): SearchContext[] {
   const summaries: SearchContext = {
     messages,

@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { analyzeMessage } from '../../src/mime/analyze.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/index.js';
 import { DATABASE_FILE } from '../../src/store/sqlite/sqlite-store.js';
-import { assertSameResults, contexts, corpus, keyArbitrary, needlePool, scans } from './search-scan-helpers.js';
+import { assertSameResults, contexts, corpus, keyArbitrary, needlePool, scans, seedCorpusTwice } from './search-scan-helpers.js';
 
 async function withStore(fn: (store: SqliteStore, dir: string) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'postkeep-msearch-'));
@@ -33,12 +33,7 @@ describe('sqlite header scan', () => {
       const account = await store.createAccount('scan', 'h');
       const box = await store.getMailbox(account.id, 'INBOX');
       assert.ok(box);
-      const mails = corpus();
-      // Twice, so that contents are shared by two messages (one blob row, two message rows).
-      for (const [i, bytes] of [...mails, ...mails].entries()) await store.appendMessage(box.id, { bytes, flags: i % 3 === 0 ? ['\\Seen'] : [] });
-      await store.expunge(box.id, [2]);
-      const metas = await store.listMessages(box.id);
-      const uids = metas.map((m) => m.uid);
+      const { mails, metas, uids } = await seedCorpusTwice(store, box.id);
       const { fields, needles, dates } = await needlePool(store, box.id, uids);
       const view = metas.map((meta, i) => ({ msn: i + 1, meta, recent: false }));
       const ctxs = contexts(store, box.id, view);
