@@ -9,6 +9,7 @@ import { flagList } from '../flags.js';
 import { GroupCommit } from './group-commit.js';
 import { INLINE_BLOB_MAX_BYTES } from './inline-blobs.js';
 import type { ShutdownMarker } from './shutdown-marker.js';
+import type { WalCheckpointer } from './wal-checkpointer.js';
 import { MESSAGE_COLUMNS, type MailboxRow } from '../rows.js';
 
 export { MESSAGE_COLUMNS, toMailbox, toMeta, type MailboxRow, type MessageRow } from '../rows.js';
@@ -19,6 +20,8 @@ export class SqliteContext {
   readonly notifier = new ChangeNotifier();
   /** Blob ids an append in this process has written but not yet committed: never reap those. */
   readonly pendingBlobs = new Map<string, number>();
+  /** Copies the WAL into the database file beside the event loop (null: the writer does it alone). */
+  checkpointer: WalCheckpointer | null = null;
   private readonly statements = new Map<string, Database.Statement>();
   private readonly rawStatements = new Map<string, Database.Statement>();
 
@@ -69,7 +72,10 @@ export class SqliteContext {
   /** Runs fn in a write transaction. IMMEDIATE takes the write lock up front, so that UID and MODSEQ
    *  allocation cannot race with another process writing the same database. */
   write<T>(fn: () => T): T {
-    return this.transaction().immediate(fn) as T;
+    if (this.db.inTransaction) return this.transaction().immediate(fn) as T; // a savepoint
+    const result = this.transaction().immediate(fn) as T;
+    this.checkpointer?.afterCommit();
+    return result;
   }
   /** One transaction wrapper for every body (db.transaction(fn) builds four wrapper functions per
    *  call: a tenth of a flag change's CPU); the body is its argument. */

@@ -44,6 +44,7 @@ import * as metadata from './metadata.js';
 import { appendMessages } from './append-batch.js';
 import { INLINE_BLOB_MAX_BYTES, readBlob, streamBlob } from './inline-blobs.js';
 import { ShutdownMarker } from './shutdown-marker.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 
 /** WAL pages between automatic checkpoints (64 MiB at SQLite's default 4 KiB pages). */
 export const WAL_CHECKPOINT_PAGES = 16_000;
@@ -111,7 +112,14 @@ export class SqliteStore implements Store {
       throw err;
     }
     const blobs = new FileBlobStore(join(options.dataDir, BLOB_DIR), { fsync });
-    return new SqliteStore(new SqliteContext(db, blobs, options.analyze, marker, options.inlineBlobMaxBytes ?? INLINE_BLOB_MAX_BYTES), recovered);
+    const ctx = new SqliteContext(db, blobs, options.analyze, marker, options.inlineBlobMaxBytes ?? INLINE_BLOB_MAX_BYTES);
+    if (fsync) ctx.checkpointer = new WalCheckpointer(db.name);
+    return new SqliteStore(ctx, recovered);
+  }
+
+  /** The background WAL checkpointer (wal-checkpointer.ts), null without fsync; for diagnostics and tests. */
+  get walCheckpointer(): WalCheckpointer | null {
+    return this.ctx.checkpointer;
   }
 
   /** The blob file store (for `postkeep check` and tests). */
@@ -264,6 +272,7 @@ export class SqliteStore implements Store {
     if (this.closed) return;
     this.closed = true;
     try {
+      await this.ctx.checkpointer?.close();
       this.ctx.marker.release();
     } finally {
       this.ctx.db.close();
