@@ -1,6 +1,5 @@
 // What the SQLite store's operation modules share: the connection, cached statements, the blob
 // files, change events, and the few helpers every mutation needs (modseq, blob references).
-import { close, fsync, open } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { ChangeNotifier } from '../events.js';
 import type { FileBlobStore } from '../blobs/file-blobs.js';
@@ -10,6 +9,7 @@ import { GroupCommit } from './group-commit.js';
 import { INLINE_BLOB_MAX_BYTES } from './inline-blobs.js';
 import type { ShutdownMarker } from './shutdown-marker.js';
 import type { WalCheckpointer } from './wal-checkpointer.js';
+import { WalSync } from './wal-sync.js';
 import { MESSAGE_COLUMNS, type MailboxRow } from '../rows.js';
 
 export { MESSAGE_COLUMNS, toMailbox, toMeta, type MailboxRow, type MessageRow } from '../rows.js';
@@ -121,10 +121,16 @@ export class SqliteContext {
   writeGrouped<T>(fn: () => T): Promise<T> {
     return this.group.run(fn);
   }
+  /** The WAL's descriptor for group commits' syncs; closed by the store's close(). */
+  get walSync(): WalSync {
+    this.walSyncer ??= new WalSync(`${this.db.name}-wal`);
+    return this.walSyncer;
+  }
+  private walSyncer: WalSync | undefined;
   private readonly group = new GroupCommit({
     write: (fn) => this.write(fn),
     commit: (fn) => (this.walSyncedApart() ? this.writeRelaxed(fn) : this.write(fn)),
-    sync: () => (this.walSyncedApart() ? fsyncPath(`${this.db.name}-wal`) : Promise.resolve()),
+    sync: () => (this.walSyncedApart() ? this.walSync.sync() : Promise.resolve()),
   });
 
   /** Whether group commits fsync the WAL themselves, in the thread pool, instead of inside the commit
@@ -222,20 +228,4 @@ export class SqliteContext {
       minAgeMs,
     );
   }
-}
-
-/** open + fsync + close of a file, all in the thread pool. */
-function fsyncPath(path: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    open(path, 'r', (openErr, fd) => {
-      if (openErr) return reject(openErr);
-      fsync(fd, (syncErr) =>
-        close(fd, (closeErr) => {
-          const err = syncErr ?? closeErr;
-          if (err) reject(err);
-          else resolve();
-        }),
-      );
-    });
-  });
 }

@@ -273,6 +273,7 @@ export class SqliteStore implements Store {
     this.closed = true;
     try {
       await this.ctx.checkpointer?.close();
+      await this.ctx.walSync.close();
       this.ctx.marker.release();
     } finally {
       this.ctx.db.close();
