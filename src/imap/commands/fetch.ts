@@ -9,6 +9,7 @@ import type { FetchAtt } from '../wire/ast.js';
 import { ImapError, type CommandContext, type CommandModule } from './types.js';
 import { condstoreOn, enableCondstore, viewOf } from './util.js';
 import { sendVanishedEarlier } from './qresync.js';
+import { TimeSlice } from '../time-slice.js';
 import type { SequenceSet } from '../wire/ast.js';
 
 /** Messages per summary query (one SQL statement each) and per \Seen update. */
@@ -53,6 +54,8 @@ export const fetchCommand: CommandModule<'FETCH'> = {
     const withFlags: FetchAtt[] = [...items, ...extra.filter((e) => !items.some((a) => a.kind === e.kind))];
 
     const fetchOptions = { imap4rev2: ctx.rev2, includeUid: cmd.uid, streamThreshold: STREAM_THRESHOLD };
+    // Other connections get the event loop between messages once this FETCH has had it a while.
+    const slice = new TimeSlice();
     if (!setsSeen && fetchIsMetaOnly(items)) {
       // FLAGS, UID, MODSEQ...: straight from the view's metadata, no store access at all; one walk
       // along the numbering per chunk, one string and one writer call per chunk (no await, object
@@ -66,6 +69,8 @@ export const fetchCommand: CommandModule<'FETCH'> = {
         });
         // The writer adds "* " before and CRLF after; the separators make the rest whole lines.
         if (lines.length > 0) await ctx.untagged(new Preformatted(lines.join('\r\n* ')));
+        const pause = slice.pass();
+        if (pause) await pause;
       }
       return { text: 'FETCH completed' };
     }
@@ -105,6 +110,8 @@ export const fetchCommand: CommandModule<'FETCH'> = {
             // No row: another session expunged it since this view looked (RFC 9051 §7.5.1: skip it).
             else if (!(await expungedMeanwhile(ctx, mailboxId, view.modseq, uid))) throw new ImapError('NO', null, `Message UID ${uid} has no stored envelope`);
             if (full) await full;
+            const pause = slice.pass();
+            if (pause) await pause;
           }
         }
       } finally {
@@ -160,6 +167,8 @@ export const fetchCommand: CommandModule<'FETCH'> = {
           }
           const full = out.addData(msn, data);
           if (full) await full;
+          const pause = slice.pass();
+          if (pause) await pause;
         }
       }
     }

@@ -1,0 +1,45 @@
+// One event loop serves every connection: a command that works through many messages hands it back
+// now and then (src/imap/time-slice.ts), so another client's command is answered before it ends.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { ImapClient } from '../../helpers/imap-client.js';
+import { message, startTestImap, type TestImap } from './harness.js';
+
+const MESSAGES = 3000;
+
+let srv: TestImap;
+before(async () => {
+  srv = await startTestImap();
+});
+after(async () => {
+  await srv.stop();
+  assert.deepEqual(srv.errors, [], 'no server errors were logged');
+});
+
+test('a NOOP on another connection is answered while a FETCH of 3000 headers runs', async () => {
+  const account = await srv.addUser('fair', 'secret');
+  const inbox = await srv.store.getMailbox(account.id, 'INBOX');
+  assert.ok(inbox);
+  const inputs = Array.from({ length: MESSAGES }, (_, i) => ({ bytes: Buffer.from(message(`m${i}`).replace(/\r?\n/g, '\r\n')), flags: [] }));
+  for (let i = 0; i < inputs.length; i += 500) await srv.store.appendMessages(inbox.id, inputs.slice(i, i + 500));
+
+  const a = await ImapClient.connect({ port: srv.port, name: 'A' });
+  const b = await ImapClient.connect({ port: srv.port, name: 'B' });
+  try {
+    for (const c of [a, b]) await c.login('fair', 'secret');
+    await a.ok('SELECT INBOX');
+    a.sendLine('f1 FETCH 1:* (BODY.PEEK[HEADER.FIELDS (SUBJECT)])');
+    await b.ok('NOOP');
+    const seenByA = a.drain();
+    // Held until the FETCH was nearly done, B's answer came after 2295 of A's 3000 responses.
+    assert.ok(seenByA.length < MESSAGES / 2, `B was answered early in A's FETCH (A had ${seenByA.length} of ${MESSAGES} responses)`);
+    const done = await a.readTagged('f1');
+    assert.equal(done.status, 'OK');
+    const fetches = [...seenByA, ...done.untagged].filter((r) => / FETCH /.test(r.text));
+    assert.equal(fetches.length, MESSAGES, 'every message still answered, in order');
+    assert.match(fetches[MESSAGES - 1]?.text ?? '', new RegExp(`^\\* ${MESSAGES} FETCH`));
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});
