@@ -166,7 +166,13 @@ export function mailboxStatus(ctx: SqliteContext, mailboxId: number): MailboxSta
 
 /** \Recent (RFC 3501): hands the caller every UID from the old floor up; the next caller gets none of them. */
 export function claimRecent(ctx: SqliteContext, mailboxId: number): number {
-  return ctx.write(() => {
+  // Nothing new since the last claim (most SELECTs): no write transaction at all.
+  const seen = ctx.requireMailbox(mailboxId);
+  if (seen.recent_floor >= seen.uidnext) return seen.recent_floor;
+  // \Recent is advisory (RFC 3501 §2.3.2; IMAP4rev2 dropped it): a claim that a power cut takes back
+  // shows those messages as \Recent to one more session. So no fsync of its own on the event loop
+  // (writeRelaxed), which every IMAP4rev1 SELECT after new mail used to pay.
+  return ctx.writeRelaxed(() => {
     const box = ctx.requireMailbox(mailboxId);
     if (box.recent_floor < box.uidnext) ctx.stmt('UPDATE mailboxes SET recent_floor = ? WHERE id = ?').run(box.uidnext, mailboxId);
     return box.recent_floor;
