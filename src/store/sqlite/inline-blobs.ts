@@ -20,22 +20,26 @@ export function storesInline(size: number, limit: number): boolean {
   return size <= limit;
 }
 
-const rangeStatements = new WeakMap<Database.Database, Database.Statement>();
+const bytesStatements = new WeakMap<Database.Database, Database.Statement>();
 
 /**
  * Bytes [start, end) of a content stored in its row (cut short at its end); null when the bytes are
  * in the file, or when there is no row (the caller's file read then answers, NONEXISTENT if none).
+ * The column is read whole and cut here: SQLite loads a blob value whole for substr() too, so a
+ * range in SQL saves no page reads, only costs a function call and a copy (in-process, 10,000-message
+ * store, 6 rounds of 30,000 random reads: median ~23.5 us with substr, ~19 us like this).
  */
 export function inlineBytes(db: Database.Database, id: string, start = 0, end?: number): Buffer | null {
-  let statement = rangeStatements.get(db);
+  let statement = bytesStatements.get(db);
   if (!statement) {
-    statement = db.prepare('SELECT bytes IS NULL, substr(bytes, ?, ?) FROM blobs WHERE id = ?').raw(true);
-    rangeStatements.set(db, statement);
+    statement = db.prepare('SELECT bytes FROM blobs WHERE id = ?').pluck(true);
+    bytesStatements.set(db, statement);
   }
-  const length = end === undefined ? Number.MAX_SAFE_INTEGER : Math.max(0, end - start);
-  const row = statement.get(start + 1, length, id) as [number, Buffer | null] | undefined;
-  if (row === undefined || row[0] === 1) return null;
-  return row[1] ?? Buffer.alloc(0); // substr of an empty blob is NULL
+  // undefined: no row; null: the bytes are in the file; an empty blob comes back as an empty Buffer.
+  const bytes = statement.get(id) as Buffer | null | undefined;
+  if (bytes === undefined || bytes === null) return null;
+  if (start === 0 && (end === undefined || end >= bytes.length)) return bytes;
+  return bytes.subarray(Math.min(start, bytes.length), end === undefined ? bytes.length : Math.max(start, Math.min(end, bytes.length)));
 }
 
 /** A message's bytes [start, end), from its row or else from its file. */
