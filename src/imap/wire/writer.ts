@@ -99,6 +99,13 @@ function respText(code: string | null, text: string, utf8: boolean, fallback: st
   return code === null ? t : `[${sanitizeText(code, utf8).replace(/\]/g, '')}] ${t}`;
 }
 
+const DONE: Promise<void> = Promise.resolve();
+
+/** One Buffer of several (one write, one syscall for a typical response). */
+function joined(buffers: Buffer[]): Buffer {
+  return buffers.length === 1 ? (buffers[0] as Buffer) : Buffer.concat(buffers);
+}
+
 const FALLBACK = { OK: 'Completed', NO: 'Failed', BAD: 'Error' } as const;
 
 export class ResponseWriter {
@@ -106,7 +113,9 @@ export class ResponseWriter {
   private utf8: boolean;
   private readonly maxBuffered: number;
   // Responses are written one after the other, never interleaved, in call order.
-  private tail: Promise<void> = Promise.resolve();
+  private tail: Promise<void> = DONE;
+  /** Responses handed to `tail` and not yet written out. */
+  private queued = 0;
   /** The output is corked until the end of this event-loop turn or BATCH_BYTES, whichever first. */
   private corked = false;
 
@@ -171,15 +180,45 @@ export class ResponseWriter {
   }
 
   private enqueue(build: () => Array<Buffer | StreamLiteral>, flush = false): Promise<void> {
-    const run = this.tail.then(async () => {
-      try {
-        await this.writeItems(build());
-      } finally {
-        if (flush) this.uncork();
-      }
-    });
+    if (this.queued === 0) return this.writeNow(build, flush);
+    return this.track(
+      this.tail.then(async () => {
+        try {
+          await this.writeItems(build());
+        } finally {
+          if (flush) this.uncork();
+        }
+      }),
+    );
+  }
+
+  /** Nothing queued: the response goes to the stream in this call, without a promise hop per
+   *  response (a FETCH of one message writes two: its data and the tagged line). Only a stream
+   *  literal or back-pressure makes it wait, and what comes after then queues behind it. */
+  private writeNow(build: () => Array<Buffer | StreamLiteral>, flush: boolean): Promise<void> {
+    let waiting: Promise<void> | null;
+    try {
+      const items = build();
+      waiting = items.every((item) => Buffer.isBuffer(item)) ? this.writeChunkNow(joined(items as Buffer[])) : this.writeItems(items);
+    } catch (err) {
+      if (flush) this.uncork();
+      return Promise.reject(err);
+    }
+    if (waiting === null) {
+      if (flush) this.uncork();
+      return DONE;
+    }
+    return this.track(flush ? waiting.finally(() => this.uncork()) : waiting);
+  }
+
+  /** Responses still being written: later ones wait for them (never interleaved, in call order). */
+  private track(run: Promise<void>): Promise<void> {
+    this.queued++;
     // A failed write must not poison the responses queued after it (they fail on their own).
-    this.tail = run.catch(() => undefined);
+    this.tail = run.then(
+      () => void this.queued--,
+      () => void this.queued--,
+    );
     return run;
   }
 
@@ -202,16 +241,22 @@ export class ResponseWriter {
   }
 
   private async writeChunk(chunk: Buffer): Promise<void> {
+    const waiting = this.writeChunkNow(chunk);
+    if (waiting) await waiting;
+  }
+
+  /** Writes the chunk; a promise only when the stream's buffer is over its bound (wait for drain). */
+  private writeChunkNow(chunk: Buffer): Promise<void> | null {
     const out = this.out;
     if (isClosed(out)) throw new Error('Output closed');
     this.cork(out);
     const ok = out.write(chunk);
     const queued = (out as { writableLength?: number }).writableLength;
     if (queued === undefined || queued >= BATCH_BYTES) this.uncork();
-    if (ok) return;
-    if (queued !== undefined && queued <= this.maxBuffered) return;
+    if (ok) return null;
+    if (queued !== undefined && queued <= this.maxBuffered) return null;
     this.uncork(); // drain never comes while corked
-    await drain(out);
+    return drain(out);
   }
 
   private cork(out: NodeJS.WritableStream): void {
