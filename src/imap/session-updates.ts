@@ -19,6 +19,8 @@ export interface UpdatesHost {
   bye(text: string): Promise<void>;
 }
 
+const DONE: Promise<void> = Promise.resolve();
+
 export class SelectedUpdates {
   /** The store signalled a change to the selected mailbox not yet pulled. */
   private dirty = false;
@@ -26,7 +28,9 @@ export class SelectedUpdates {
   private signalled = 0;
   private idling = false;
   /** Runs are serialized: each waits for the one before it. */
-  private chain: Promise<void> = Promise.resolve();
+  private chain: Promise<void> = DONE;
+  /** Runs started and not yet finished. */
+  private running = 0;
 
   constructor(private readonly host: UpdatesHost) {}
 
@@ -55,6 +59,13 @@ export class SelectedUpdates {
   /** Pulls store changes (when any were signalled, or `force`) and sends what may be sent. Serialized. */
   send(allowExpunge: boolean, force = false): Promise<void> {
     const host = this.host;
+    // Nothing signalled, nothing waiting in the view and no run before this one: nothing to pull or
+    // send, so no run (and no promise hop) before the tagged answer of every command.
+    if (!force && !this.dirty && this.running === 0) {
+      const s = host.state;
+      if (s.kind !== 'selected' || host.closing || !s.view.hasPending) return DONE;
+    }
+    this.running++;
     const run = this.chain.then(async () => {
       const s = host.state;
       if (s.kind !== 'selected' || host.closing) return;
@@ -77,9 +88,13 @@ export class SelectedUpdates {
       const mode = host.mode;
       for (const response of view.flush({ allowExpunge, rev2: mode.rev2, condstore: mode.condstore, qresync: mode.qresync })) await host.untagged([...response]);
     });
-    this.chain = run.catch((err: unknown) => {
-      if (!host.closing) host.log.error({ err }, 'sending mailbox updates failed');
-    });
+    this.chain = run.then(
+      () => void this.running--,
+      (err: unknown) => {
+        this.running--;
+        if (!host.closing) host.log.error({ err }, 'sending mailbox updates failed');
+      },
+    );
     return run;
   }
 }
