@@ -37,7 +37,8 @@ export async function bodySection(src: MessageSource, section: Section, partial:
     const { start, end } = clip(0, subset.length, partial);
     return bytesData(subset.subarray(start, end));
   }
-  const range = await rangeOf(src, section);
+  // The whole message (BODY[], the common case) without a call and a microtask hop through rangeOf.
+  const range = section.part.length === 0 && section.text === null ? { start: 0, end: src.target.meta.size } : await rangeOf(src, section);
   if (range === null) return '';
   const { start, end } = clip(range.start, range.end, partial);
   if (end <= start) return '';

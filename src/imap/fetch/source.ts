@@ -35,8 +35,9 @@ export class MessageSource {
   }
 
   /** Bytes [start, end): sliced from the whole message when it is already loaded. */
-  async range(start: number, end: number): Promise<Buffer> {
-    if (this.#whole !== undefined) return (await this.#whole).subarray(start, end);
+  range(start: number, end: number): Promise<Buffer> {
+    // Not async: returning the store's promise itself saves the hops of an async wrapper.
+    if (this.#whole !== undefined) return this.#whole.then((whole) => whole.subarray(start, end));
     if (start === 0 && end >= this.target.meta.size) return this.whole();
     return this.deps.readMessage(this.target.meta.blobId, start, end);
   }
