@@ -142,13 +142,16 @@ export class ResponseWriter {
 
   untagged(parts: ImapData[]): Promise<void> {
     return this.enqueue(() => {
-      const items: Array<Buffer | StreamLiteral> = [Buffer.from('* ')];
-      parts.forEach((p, i) => {
-        if (i > 0) items.push(Buffer.from(' '));
-        items.push(...serialize(p, { utf8: this.utf8 }));
-      });
-      items.push(Buffer.from('\r\n'));
-      return items;
+      // One Output for the whole line: "* ", the separators and CRLF join the text around them
+      // (a FETCH BODY[] response is then three Buffers: text, the literal's bytes, text).
+      const out = new Output();
+      out.add('* ');
+      for (let i = 0; i < parts.length; i++) {
+        if (i > 0) out.add(' ');
+        write(parts[i] as ImapData, this.utf8, out);
+      }
+      out.add('\r\n');
+      return out.finish();
     });
   }
 
