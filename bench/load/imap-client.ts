@@ -44,6 +44,11 @@ export class ImapClient {
   private closedError: Error | undefined;
   private bytesIn = 0;
   private literalIn = 0;
+  /** Literal bytes received on this connection so far, each counted once (a reply's literalBytes
+   *  also counts those of other commands' responses that arrived while it was pending). */
+  get literalBytesIn(): number {
+    return this.literalIn;
+  }
   private untaggedIn = 0;
   /** Called for every untagged response line (without its literals), e.g. to watch for EXISTS. */
   onUntagged: ((line: string) => void) | undefined;
