@@ -99,7 +99,8 @@ export class SqliteStore implements Store {
       // pages every append dirties again (the mailbox and quota rows, B-tree interior pages) are copied
       // once per checkpoint, so fewer checkpoints write much less. Measured (bench append/lmtp, --quick,
       // 3 alternating runs): APPEND 4 KB ~600 -> ~740 msg/s, 200 KB ~230 -> ~315, LMTP ~450 -> ~650.
-      // The WAL is cut back to WAL_SIZE_LIMIT after a checkpoint that reset it.
+      // The WAL is cut back to WAL_SIZE_LIMIT after a checkpoint that reset it. With fsync on, most of
+      // the copying is done beforehand by a worker thread (wal-checkpointer.ts), off the event loop.
       db.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
       db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
       db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
