@@ -8,10 +8,22 @@ import { readBlob } from './inline-blobs.js';
 import { MESSAGE_COLUMNS, type SqliteContext } from './context.js';
 import { searchHeaderText } from './search-headers.js';
 
+/** Rows per query of listMessages: metas() holds a page's raw rows at once, so a mailbox of millions
+ *  costs no more than this many of them on top of its metadata. */
+const LIST_PAGE = 20_000;
+
 export function listMessages(ctx: SqliteContext, mailboxId: number): MessageMeta[] {
   return ctx.read(() => {
     ctx.requireMailbox(mailboxId);
-    return ctx.metas(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE mailbox_id = ? ORDER BY uid`, mailboxId);
+    const sql = `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE mailbox_id = ? AND uid > ? ORDER BY uid LIMIT ${LIST_PAGE}`;
+    let all: MessageMeta[] | null = null;
+    for (let after = 0; ; ) {
+      const page = ctx.metas(sql, mailboxId, after);
+      if (all === null) all = page;
+      else for (const meta of page) all.push(meta);
+      if (page.length < LIST_PAGE) return all;
+      after = (page[page.length - 1] as MessageMeta).uid;
+    }
   });
 }
 
