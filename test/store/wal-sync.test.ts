@@ -1,5 +1,5 @@
 // The group commit's WAL sync (src/store/sqlite/wal-sync.ts): one descriptor kept open across syncs,
-// a failed open retried by the next sync, the descriptor closed by close().
+// a failed open retried by the next sync, the descriptor closed by close() after the syncs under way.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +25,9 @@ test('WalSync keeps one descriptor across syncs, retries a failed open, and clos
     await walSync.sync();
     await walSync.sync();
     assert.equal(openFds(), before + 1, 'the same descriptor every time');
-    await walSync.close();
+    const syncing = walSync.sync();
+    await walSync.close(); // waits for the sync under way before closing the descriptor
+    await syncing;
     assert.equal(openFds(), before);
     await walSync.close(); // twice is fine
   } finally {

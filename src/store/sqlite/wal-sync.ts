@@ -11,17 +11,23 @@ import { close, fdatasync, open } from 'node:fs';
 
 export class WalSync {
   private fd: Promise<number> | null = null;
+  /** Syncs under way: close() waits for them, or a reused descriptor number could be synced instead. */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly walPath: string) {}
 
   /** Makes every commit so far durable. */
-  async sync(): Promise<void> {
-    const fd = await this.descriptor();
-    await new Promise<void>((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
+  sync(): Promise<void> {
+    const run = this.descriptor().then((fd) => new Promise<void>((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve()))));
+    this.inFlight.add(run);
+    const forget = (): void => void this.inFlight.delete(run);
+    run.then(forget, forget);
+    return run;
   }
 
-  /** Closes the descriptor (the store is closing; no sync runs any more). */
+  /** Closes the descriptor once the syncs under way have ended (the store is closing). */
   async close(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
     const pending = this.fd;
     this.fd = null;
     if (!pending) return;
