@@ -21,7 +21,9 @@ export class WalCheckpointer {
   private commits = 0;
   private lastFinished = -Infinity;
   private running = false;
-  private failed = false;
+  /** No more checkpoints: the worker failed or exited, or close() was called. */
+  private stopped = false;
+  private closing = false;
   private exited: Promise<void> | null = null;
   /** What the last checkpoint did (tests, diagnostics). */
   lastReport: CheckpointReport | null = null;
@@ -37,7 +39,7 @@ export class WalCheckpointer {
 
   /** Called after every commit of this handle. */
   afterCommit(): void {
-    if (this.failed || this.running || ++this.commits < this.every) return;
+    if (this.stopped || this.running || ++this.commits < this.every) return;
     if (performance.now() - this.lastFinished < this.minIntervalMs) return;
     this.commits = 0;
     this.running = true;
@@ -55,7 +57,7 @@ export class WalCheckpointer {
   /** Lets a running checkpoint finish, then closes the worker's connection; the handle's own close
    *  comes after (the last connection to close checkpoints whatever is left). */
   async close(): Promise<void> {
-    this.failed = true; // no new ones
+    this.stopped = true; // no new ones
     const worker = this.worker;
     if (!worker || !this.exited || this.closing) return this.exited ?? undefined;
     this.closing = true;
@@ -63,7 +65,6 @@ export class WalCheckpointer {
     worker.postMessage('close');
     await this.exited;
   }
-  private closing = false;
 
   private start(): Worker {
     if (this.worker) return this.worker;
@@ -77,12 +78,12 @@ export class WalCheckpointer {
     });
     worker.on('error', (err) => {
       this.lastReport = { ok: false, error: err.message };
-      this.failed = true;
+      this.stopped = true;
       this.finished();
     });
     this.exited = new Promise((resolve) =>
       worker.once('exit', () => {
-        this.failed = true;
+        this.stopped = true;
         this.finished();
         resolve();
       }),
