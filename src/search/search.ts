@@ -1,6 +1,7 @@
 // SEARCH evaluation (RFC 9051 §6.4.4): metadata keys first, then summaries (one batched load for
 // the messages still undecided), then body texts only for the messages still undecided after that.
 import type { SearchKey } from '../imap/wire/ast.js';
+import { TimeSlice } from '../imap/time-slice.js';
 import { Candidate } from './candidate.js';
 import { compileKey, type Predicate } from './compile.js';
 import { scanHeaders } from './header-scan.js';
@@ -27,6 +28,13 @@ export async function searchMessages(key: SearchKey, ctx: SearchContext): Promis
 
   const matched: number[] = [];
   let pending = judge(ctx.messages.map((m) => new Candidate(m)), predicate, matched);
+  // Body texts and batches of rows read from SQLite are at hand at once: without a pause now and
+  // then, a SEARCH BODY of 100k messages held every other connection for seconds (time-slice.ts).
+  const slice = new TimeSlice();
+  const pass = async (): Promise<void> => {
+    const pause = slice.pass();
+    if (pause) await pause;
+  };
 
   // SENT* read the store's sent dates when it has them, else the summary (which then serves the
   // header keys too). Header keys read the store's short header text; the summary where it has none.
@@ -45,11 +53,12 @@ export async function searchMessages(key: SearchKey, ctx: SearchContext): Promis
         if (typeof text === 'string') c.headerText = text;
         else without.push(c);
       }
+      await pass();
     }
-    await loadSummaries(without, ctx);
+    await loadSummaries(without, ctx, pass);
     pending = judge(pending, predicate, matched);
   } else if (pending.length > 0 && (needsSummary || needs.headers)) {
-    await loadSummaries(pending, ctx);
+    await loadSummaries(pending, ctx, pass);
     pending = judge(pending, predicate, matched);
   }
 
@@ -58,6 +67,7 @@ export async function searchMessages(key: SearchKey, ctx: SearchContext): Promis
       const batch = pending.slice(i, i + SUMMARY_BATCH);
       const dates = await loadSentDates(batch.map((c) => c.msg.meta.uid));
       for (const c of batch) c.sentDate = dates.get(c.msg.meta.uid) ?? null;
+      await pass();
     }
     pending = judge(pending, predicate, matched);
   }
@@ -71,6 +81,8 @@ export async function searchMessages(key: SearchKey, ctx: SearchContext): Promis
         // Everything is loaded now, so the verdict is known; anything else is treated as no match.
         if (predicate(c) === true) matched.push(c.msg.meta.uid);
         c.releaseBody();
+        const pause = slice.pass();
+        if (pause) await pause;
       }
     };
     await Promise.all(Array.from({ length: Math.min(BODY_CONCURRENCY, pending.length) }, worker));
@@ -79,11 +91,12 @@ export async function searchMessages(key: SearchKey, ctx: SearchContext): Promis
   return matched.sort((a, b) => a - b);
 }
 
-async function loadSummaries(candidates: readonly Candidate[], ctx: SearchContext): Promise<void> {
+async function loadSummaries(candidates: readonly Candidate[], ctx: SearchContext, pass: () => Promise<void>): Promise<void> {
   for (let i = 0; i < candidates.length; i += SUMMARY_BATCH) {
     const batch = candidates.slice(i, i + SUMMARY_BATCH);
     const summaries = await ctx.loadSummaries(batch.map((c) => c.msg.meta.uid));
     for (const c of batch) c.summary = summaries.get(c.msg.meta.uid) ?? null;
+    await pass();
   }
 }
 

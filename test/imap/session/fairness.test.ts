@@ -1,5 +1,6 @@
 // One event loop serves every connection: a command that works through many messages hands it back
-// now and then (src/imap/time-slice.ts), so another client's command is answered before it ends.
+// now and then (src/imap/time-slice.ts), so another client's command is answered before it ends:
+// FETCH between messages, SEARCH between body texts and between batches of rows.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ImapClient } from '../../helpers/imap-client.js';
@@ -10,6 +11,11 @@ const MESSAGES = 3000;
 let srv: TestImap;
 before(async () => {
   srv = await startTestImap();
+  const account = await srv.addUser('fair', 'secret');
+  const inbox = await srv.store.getMailbox(account.id, 'INBOX');
+  assert.ok(inbox);
+  const inputs = Array.from({ length: MESSAGES }, (_, i) => ({ bytes: Buffer.from(message(`m${i}`, `Body number ${i}.`).replace(/\r?\n/g, '\r\n')), flags: [] }));
+  for (let i = 0; i < inputs.length; i += 500) await srv.store.appendMessages(inbox.id, inputs.slice(i, i + 500));
 });
 after(async () => {
   await srv.stop();
@@ -17,12 +23,6 @@ after(async () => {
 });
 
 test('a NOOP on another connection is answered while a FETCH of 3000 headers runs', async () => {
-  const account = await srv.addUser('fair', 'secret');
-  const inbox = await srv.store.getMailbox(account.id, 'INBOX');
-  assert.ok(inbox);
-  const inputs = Array.from({ length: MESSAGES }, (_, i) => ({ bytes: Buffer.from(message(`m${i}`).replace(/\r?\n/g, '\r\n')), flags: [] }));
-  for (let i = 0; i < inputs.length; i += 500) await srv.store.appendMessages(inbox.id, inputs.slice(i, i + 500));
-
   const a = await ImapClient.connect({ port: srv.port, name: 'A' });
   const b = await ImapClient.connect({ port: srv.port, name: 'B' });
   try {
@@ -38,6 +38,25 @@ test('a NOOP on another connection is answered while a FETCH of 3000 headers run
     const fetches = [...seenByA, ...done.untagged].filter((r) => / FETCH /.test(r.text));
     assert.equal(fetches.length, MESSAGES, 'every message still answered, in order');
     assert.match(fetches[MESSAGES - 1]?.text ?? '', new RegExp(`^\\* ${MESSAGES} FETCH`));
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});
+
+test('a NOOP on another connection is answered while a SEARCH BODY over 3000 messages runs', async () => {
+  const a = await ImapClient.connect({ port: srv.port, name: 'A' });
+  const b = await ImapClient.connect({ port: srv.port, name: 'B' });
+  try {
+    for (const c of [a, b]) await c.login('fair', 'secret');
+    await a.ok('SELECT INBOX');
+    a.sendLine('s1 UID SEARCH BODY "number 2999."');
+    await b.ok('NOOP');
+    const seenByA = a.drain();
+    assert.ok(!seenByA.some((r) => r.tag === 's1'), 'B was answered before A\'s SEARCH ended');
+    const done = await a.readTagged('s1');
+    assert.equal(done.status, 'OK');
+    assert.deepEqual([...seenByA, ...done.untagged].map((r) => r.text), ['* SEARCH 3000']);
   } finally {
     await a.close();
     await b.close();
