@@ -4,6 +4,7 @@ import { fetchFlags } from '../selected.js';
 import type { CommandModule } from './types.js';
 import { condstoreOn, enableCondstore, requireWritable, storableFlags, viewOf } from './util.js';
 import { Atom } from '../wire/data.js';
+import { TimeSlice } from '../time-slice.js';
 
 export const storeCommand: CommandModule<'STORE'> = {
   names: ['STORE'],
@@ -27,6 +28,8 @@ export const storeCommand: CommandModule<'STORE'> = {
     );
     // Our own change is taken in now, so the store's later report of it is not echoed again.
     view.noteOwnChanges(result.updated);
+    // The echo of a big set is one response per message: other connections get turns in between.
+    const slice = new TimeSlice();
     if (!cmd.silent) {
       // RFC 9051 §6.4.6: the new flags of each message; UID STORE includes the UID (§6.4.9);
       // under CONDSTORE both UID and MODSEQ (RFC 7162 §3.1.3, §3.2.4).
@@ -36,12 +39,16 @@ export const storeCommand: CommandModule<'STORE'> = {
         const msn = view.msnOf(uid);
         if (!meta || msn === 0 || modified.has(uid)) continue;
         await ctx.untagged(...fetchFlags(msn, meta, view.isRecent(uid) && !ctx.rev2, cmd.uid || condstore, condstore));
+        const pause = slice.pass();
+        if (pause) await pause;
       }
     } else if (condstore) {
       // RFC 7162 §3.1.3: even with .SILENT, the new MODSEQ of each changed message.
       for (const meta of [...result.updated].sort((a, b) => a.uid - b.uid)) {
         const msn = view.msnOf(meta.uid);
         if (msn > 0) await ctx.untagged(msn, new Atom('FETCH'), [new Atom('UID'), meta.uid, new Atom('MODSEQ'), [meta.modseq]]);
+        const pause = slice.pass();
+        if (pause) await pause;
       }
     }
     if (result.modified.length > 0) {

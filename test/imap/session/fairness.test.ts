@@ -1,6 +1,7 @@
 // One event loop serves every connection: a command that works through many messages hands it back
 // now and then (src/imap/time-slice.ts), so another client's command is answered before it ends:
-// FETCH between messages, SEARCH between body texts and between batches of rows.
+// FETCH between messages, SEARCH between body texts and batches of rows, STORE between the
+// responses of its echo.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ImapClient } from '../../helpers/imap-client.js';
@@ -57,6 +58,25 @@ test('a NOOP on another connection is answered while a SEARCH BODY over 3000 mes
     const done = await a.readTagged('s1');
     assert.equal(done.status, 'OK');
     assert.deepEqual([...seenByA, ...done.untagged].map((r) => r.text), ['* SEARCH 3000']);
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});
+
+test('a NOOP on another connection is answered while the echo of a STORE on 3000 messages runs', async () => {
+  const a = await ImapClient.connect({ port: srv.port, name: 'A' });
+  const b = await ImapClient.connect({ port: srv.port, name: 'B' });
+  try {
+    for (const c of [a, b]) await c.login('fair', 'secret');
+    await a.ok('SELECT INBOX');
+    a.sendLine('t1 STORE 1:* +FLAGS (\\Flagged)');
+    await b.ok('NOOP');
+    const seenByA = a.drain();
+    assert.ok(seenByA.length < MESSAGES / 2, `B was answered early in A's STORE echo (A had ${seenByA.length} of ${MESSAGES} responses)`);
+    const done = await a.readTagged('t1');
+    assert.equal(done.status, 'OK');
+    assert.equal([...seenByA, ...done.untagged].filter((r) => /^\* \d+ FETCH \(FLAGS \(.*\\Flagged/.test(r.text)).length, MESSAGES);
   } finally {
     await a.close();
     await b.close();
