@@ -81,6 +81,7 @@ export async function searchMessages(key: SearchKey, ctx: SearchContext): Promis
         // Everything is loaded now, so the verdict is known; anything else is treated as no match.
         if (predicate(c) === true) matched.push(c.msg.meta.uid);
         c.releaseBody();
+        // Inline rather than `await pass()`: no promise per message when there is nothing to wait for.
         const pause = slice.pass();
         if (pause) await pause;
       }

@@ -28,16 +28,21 @@ function walState(path: string): { log: number; checkpointed: number } {
   }
 }
 
+/** A WAL database with one table, whose connection never checkpoints by itself: only the worker does. */
+function walDatabase(path: string): { db: Database.Database; insert: Database.Statement } {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('wal_autocheckpoint = 0');
+  db.exec('CREATE TABLE t (v BLOB)');
+  return { db, insert: db.prepare('INSERT INTO t (v) VALUES (?)') };
+}
+
 test('a background checkpoint copies every commit so far into the database file', async () => {
   const dir = tempDir();
   const path = join(dir, 'db.sqlite');
-  const db = new Database(path);
+  const { db, insert } = walDatabase(path);
   const checkpointer = new WalCheckpointer(path, 3, 0);
   try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('wal_autocheckpoint = 0'); // only the worker checkpoints here
-    db.exec('CREATE TABLE t (v BLOB)');
-    const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
     for (let i = 0; i < 2; i++) {
       insert.run(Buffer.alloc(10_000, i));
       checkpointer.afterCommit();
@@ -62,13 +67,9 @@ test('a background checkpoint copies every commit so far into the database file'
 test('a checkpoint is not started while one runs, and close() waits for it', async () => {
   const dir = tempDir();
   const path = join(dir, 'db.sqlite');
-  const db = new Database(path);
+  const { db, insert } = walDatabase(path);
   const checkpointer = new WalCheckpointer(path, 1, 0);
   try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('wal_autocheckpoint = 0');
-    db.exec('CREATE TABLE t (v BLOB)');
-    const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
     insert.run(Buffer.alloc(50_000, 1));
     checkpointer.afterCommit(); // starts one
     insert.run(Buffer.alloc(50_000, 2));

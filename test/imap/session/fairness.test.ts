@@ -4,7 +4,7 @@
 // responses of its echo.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ImapClient } from '../../helpers/imap-client.js';
+import { ImapClient, type Response, type TaggedResult } from '../../helpers/imap-client.js';
 import { message, startTestImap, type TestImap } from './harness.js';
 
 const MESSAGES = 3000;
@@ -23,62 +23,44 @@ after(async () => {
   assert.deepEqual(srv.errors, [], 'no server errors were logged');
 });
 
-test('a NOOP on another connection is answered while a FETCH of 3000 headers runs', async () => {
+/** A (INBOX selected) sends `command` with `tag`; B, on its own connection, is answered a NOOP meanwhile.
+ *  Returns what A had received when B's answer came, and A's tagged result. */
+async function noopWhileAWorks(tag: string, command: string): Promise<{ seenByA: Response[]; done: TaggedResult }> {
   const a = await ImapClient.connect({ port: srv.port, name: 'A' });
   const b = await ImapClient.connect({ port: srv.port, name: 'B' });
   try {
     for (const c of [a, b]) await c.login('fair', 'secret');
     await a.ok('SELECT INBOX');
-    a.sendLine('f1 FETCH 1:* (BODY.PEEK[HEADER.FIELDS (SUBJECT)])');
+    a.sendLine(`${tag} ${command}`);
     await b.ok('NOOP');
     const seenByA = a.drain();
-    // Held until the FETCH was nearly done, B's answer came after 2295 of A's 3000 responses.
-    assert.ok(seenByA.length < MESSAGES / 2, `B was answered early in A's FETCH (A had ${seenByA.length} of ${MESSAGES} responses)`);
-    const done = await a.readTagged('f1');
-    assert.equal(done.status, 'OK');
-    const fetches = [...seenByA, ...done.untagged].filter((r) => / FETCH /.test(r.text));
-    assert.equal(fetches.length, MESSAGES, 'every message still answered, in order');
-    assert.match(fetches[MESSAGES - 1]?.text ?? '', new RegExp(`^\\* ${MESSAGES} FETCH`));
+    return { seenByA, done: await a.readTagged(tag) };
   } finally {
     await a.close();
     await b.close();
   }
+}
+
+test('a NOOP on another connection is answered while a FETCH of 3000 headers runs', async () => {
+  const { seenByA, done } = await noopWhileAWorks('f1', 'FETCH 1:* (BODY.PEEK[HEADER.FIELDS (SUBJECT)])');
+  // Held until the FETCH was nearly done, B's answer came after 2295 of A's 3000 responses.
+  assert.ok(seenByA.length < MESSAGES / 2, `B was answered early in A's FETCH (A had ${seenByA.length} of ${MESSAGES} responses)`);
+  assert.equal(done.status, 'OK');
+  const fetches = [...seenByA, ...done.untagged].filter((r) => / FETCH /.test(r.text));
+  assert.equal(fetches.length, MESSAGES, 'every message still answered, in order');
+  assert.match(fetches[MESSAGES - 1]?.text ?? '', new RegExp(`^\\* ${MESSAGES} FETCH`));
 });
 
 test('a NOOP on another connection is answered while a SEARCH BODY over 3000 messages runs', async () => {
-  const a = await ImapClient.connect({ port: srv.port, name: 'A' });
-  const b = await ImapClient.connect({ port: srv.port, name: 'B' });
-  try {
-    for (const c of [a, b]) await c.login('fair', 'secret');
-    await a.ok('SELECT INBOX');
-    a.sendLine('s1 UID SEARCH BODY "number 2999."');
-    await b.ok('NOOP');
-    const seenByA = a.drain();
-    assert.ok(!seenByA.some((r) => r.tag === 's1'), 'B was answered before A\'s SEARCH ended');
-    const done = await a.readTagged('s1');
-    assert.equal(done.status, 'OK');
-    assert.deepEqual([...seenByA, ...done.untagged].map((r) => r.text), ['* SEARCH 3000']);
-  } finally {
-    await a.close();
-    await b.close();
-  }
+  const { seenByA, done } = await noopWhileAWorks('s1', 'UID SEARCH BODY "number 2999."');
+  assert.ok(!seenByA.some((r) => r.tag === 's1'), 'B was answered before A\'s SEARCH ended');
+  assert.equal(done.status, 'OK');
+  assert.deepEqual([...seenByA, ...done.untagged].map((r) => r.text), ['* SEARCH 3000']);
 });
 
 test('a NOOP on another connection is answered while the echo of a STORE on 3000 messages runs', async () => {
-  const a = await ImapClient.connect({ port: srv.port, name: 'A' });
-  const b = await ImapClient.connect({ port: srv.port, name: 'B' });
-  try {
-    for (const c of [a, b]) await c.login('fair', 'secret');
-    await a.ok('SELECT INBOX');
-    a.sendLine('t1 STORE 1:* +FLAGS (\\Flagged)');
-    await b.ok('NOOP');
-    const seenByA = a.drain();
-    assert.ok(seenByA.length < MESSAGES / 2, `B was answered early in A's STORE echo (A had ${seenByA.length} of ${MESSAGES} responses)`);
-    const done = await a.readTagged('t1');
-    assert.equal(done.status, 'OK');
-    assert.equal([...seenByA, ...done.untagged].filter((r) => /^\* \d+ FETCH \(FLAGS \(.*\\Flagged/.test(r.text)).length, MESSAGES);
-  } finally {
-    await a.close();
-    await b.close();
-  }
+  const { seenByA, done } = await noopWhileAWorks('t1', 'STORE 1:* +FLAGS (\\Flagged)');
+  assert.ok(seenByA.length < MESSAGES / 2, `B was answered early in A's STORE echo (A had ${seenByA.length} of ${MESSAGES} responses)`);
+  assert.equal(done.status, 'OK');
+  assert.equal([...seenByA, ...done.untagged].filter((r) => /^\* \d+ FETCH \(FLAGS \(.*\\Flagged/.test(r.text)).length, MESSAGES);
 });
