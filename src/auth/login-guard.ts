@@ -3,7 +3,7 @@
 // success. IMAP LOGIN/AUTHENTICATE and POP3 USER/PASS/AUTH all go through here.
 import type { Logger } from 'pino';
 import type { ConnectionLimiter, Release } from './connection-limits.js';
-import { PARALLEL_WAIT_MS, type LoginThrottle } from './throttle.js';
+import type { LoginThrottle } from './throttle.js';
 
 export type LoginOutcome<T> =
   | { readonly kind: 'ok'; readonly account: T }
@@ -35,7 +35,7 @@ export class LoginGuard {
         return verdict;
       }
       if (verdict.delayMs > 0) await throttle.clock.sleep(verdict.delayMs);
-      while (!throttle.begin(peer)) await throttle.clock.sleep(PARALLEL_WAIT_MS);
+      await throttle.turn(peer);
     }
     let account: T | null;
     try {

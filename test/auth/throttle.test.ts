@@ -88,6 +88,28 @@ test('correct logins in flight are not failures: a burst from one address is nev
   assert.deepEqual(t.verdict('192.0.2.1', 'anyone'), { kind: 'allow', delayMs: 0 });
 });
 
+test('attempts over the parallel limit get their turns in arrival order; a newcomer does not jump the queue', async () => {
+  const t = new LoginThrottle(settings, new FakeClock());
+  const ip = '192.0.2.1';
+  for (let i = 0; i < MAX_PARALLEL_CHECKS; i++) await t.turn(ip);
+  const order: number[] = [];
+  const waiters = [0, 1, 2].map((i) => t.turn(ip).then(() => order.push(i)));
+  await Promise.resolve();
+  assert.deepEqual(order, [], 'all turns are taken');
+  assert.equal(t.begin(ip), false, 'a newcomer waits behind the queue even as a turn frees');
+  t.succeeded(ip, 'a');
+  t.failed(ip, 'b');
+  await Promise.all(waiters.slice(0, 2));
+  assert.deepEqual(order, [0, 1]);
+  t.succeeded(ip, 'c');
+  await waiters[2];
+  assert.deepEqual(order, [0, 1, 2]);
+  // Everyone that started ends: the address's turns are all free again.
+  for (let i = 0; i < MAX_PARALLEL_CHECKS; i++) t.succeeded(ip, `u${i}`);
+  for (let i = 0; i < MAX_PARALLEL_CHECKS; i++) assert.ok(t.begin(ip), `turn ${i} free`);
+  assert.equal(t.begin(ip), false);
+});
+
 test('a spray of names keeps memory bounded', () => {
   const t = new LoginThrottle({ ...settings, lockoutIpFailures: 1e9 }, new FakeClock());
   for (let i = 0; i < 100_050; i++) fail(t, '192.0.2.1', `n${i}`);
