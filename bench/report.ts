@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PG, PG_END, PG_START, pgMarkdown, pgRows, printPg, replaceSection, type PgRow } from './report-pg.js';
+import { roundAdvantages } from './rounds.js';
 import type { Figure } from './scenarios/types.js';
 
 export interface ScenarioResult {
@@ -12,6 +13,8 @@ export interface ScenarioResult {
   readonly date: string;
   /** server name -> figures, or an error text when the scenario failed on that server. */
   readonly servers: Record<string, Figure[] | { error: string }>;
+  /** --rounds N > 1: every figure is the median of N alternating rounds (absent: one pass). */
+  readonly rounds?: number;
 }
 
 export interface RunResult {
@@ -34,6 +37,8 @@ export interface Row {
   readonly ratio: number | null;
   /** > 1: Postkeep better, whatever the direction. */
   readonly advantage: number | null;
+  /** With rounds: the advantage in each round (both servers' round i ran back to back). */
+  readonly roundAdvantages: (number | null)[] | null;
   readonly note: string;
 }
 
@@ -57,8 +62,11 @@ export function rows(result: ScenarioResult, baseline = 'dovecot'): Row[] {
     const errors = Object.entries(result.servers)
       .filter(([, v]) => !Array.isArray(v))
       .map(([k, v]) => `${k}: ${(v as { error: string }).error}`);
-    const note = [a?.note, b?.note, ...errors].filter((x): x is string => Boolean(x)).join('; ');
-    return { scenario: result.name, label: f.label, unit: f.unit, better: f.better, postkeep: pv, dovecot: dvv, ratio, advantage, note };
+    const perRound = roundAdvantages(a, b);
+    // Whether a figure near 1 is consistently on one side shows here, not in the median.
+    const roundsNote = perRound ? `rounds: ${perRound.map(show).join(' ')}` : undefined;
+    const note = [...new Set([roundsNote, a?.note, b?.note, ...errors])].filter((x): x is string => Boolean(x)).join('; ');
+    return { scenario: result.name, label: f.label, unit: f.unit, better: f.better, postkeep: pv, dovecot: dvv, ratio, advantage, roundAdvantages: perRound, note };
   });
 }
 
@@ -83,10 +91,16 @@ export function markdownTable(result: ScenarioResult, baseline = 'dovecot'): str
   return lines.join('\n');
 }
 
+/** How the figures of a scenario were taken, when in rounds. */
+function roundsText(result: ScenarioResult): string {
+  const n = result.rounds ?? 1;
+  return n > 1 ? ` (median of ${n} alternating rounds; "rounds:" Postkeep's advantage in each, > 1 better)` : '';
+}
+
 export function printResult(result: ScenarioResult): void {
   const servers = Object.keys(result.servers);
   const baselines = servers.filter((s) => s !== 'postkeep' && s !== PG);
-  console.log(`\n== ${result.title}`);
+  console.log(`\n== ${result.title}${roundsText(result)}`);
   for (const base of baselines.length > 0 ? baselines : ['dovecot']) {
     if (baselines.length > 1) console.log(`-- against ${base}`);
     for (const r of rows(result, base)) {
@@ -140,7 +154,9 @@ export function resultsMarkdown(run: RunResult): string {
   for (const [k, v] of Object.entries(run.machine)) out.push(`| ${k} | ${v} |`);
   out.push('');
   for (const s of run.scenarios) {
-    out.push(`### ${s.title}`, '', `Run ${s.date}.`, '');
+    const n = s.rounds ?? 1;
+    const how = n > 1 ? ` Every figure is the median of ${n} alternating rounds (those noted "first round only": round 1); the note "rounds:" gives Postkeep's advantage in each round (> 1: Postkeep better).` : '';
+    out.push(`### ${s.title}`, '', `Run ${s.date}.${how}`, '');
     const others = Object.keys(s.servers).filter((x) => x !== 'postkeep' && x !== PG);
     for (const base of others.length > 0 ? others : ['dovecot']) {
       if (others.length > 1) out.push(`Against ${base}:`, '');
@@ -150,7 +166,7 @@ export function resultsMarkdown(run: RunResult): string {
   const all = run.scenarios.flatMap((s) => rows(s)).filter((r) => r.advantage !== null && r.advantage > 0);
   all.sort((a, b) => (a.advantage ?? 0) - (b.advantage ?? 0));
   out.push('### Where Postkeep is furthest behind', '');
-  for (const r of all.slice(0, 5)) out.push(`- ${r.scenario}: ${r.label} — ${verdict(r)}`);
+  for (const r of all.slice(0, 5)) out.push(`- ${r.scenario}: ${r.label} — ${verdict(r)}${r.roundAdvantages ? ` (rounds: ${r.roundAdvantages.map(show).join(' ')})` : ''}`);
   out.push('', END);
   return out.join('\n');
 }

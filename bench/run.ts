@@ -1,9 +1,13 @@
 // npm run bench [-- --scenario NAME[,NAME]] [--quick] [--servers postkeep,postkeep-pg,dovecot] [--big N]
 //   [--idle N] [--churn-seconds S] [--profile] [--no-fsync-always] [--no-docs] [--results-dir DIR]
-//   [--pg-url postgres://...] [--pg-big N] [--pg-pool N]
+//   [--pg-url postgres://...] [--pg-big N] [--pg-pool N] [--rounds N]
 // Seeds the servers with the same mail, runs each scenario against each, prints Postkeep's figure,
 // Dovecot's and the ratio (and, with postkeep-pg, the PostgreSQL store's figure and pg/sqlite),
 // writes bench/results/<date>.json and latest.json, updates docs/BENCHMARKS.md.
+// --rounds N (default 1): start all servers at once and run each scenario N times on each, the order
+// of the servers alternating by round; every figure is then the median of its N values (the first
+// measurement of a fresh server, such as the cold SELECT, round 1's), with Postkeep's advantage in
+// each round in the note. For figures near parity on a machine whose load swings between minutes.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -27,6 +31,7 @@ const { values } = parseArgs({
     'pg-url': { type: 'string' },
     'pg-big': { type: 'string' },
     'pg-pool': { type: 'string' },
+    rounds: { type: 'string', default: '1' },
   },
 });
 
@@ -39,6 +44,11 @@ const settings = {
   mixedIdle: quick ? 50 : 500,
   mixedSeconds: quick ? 5 : 20,
 };
+const rounds = Number(values.rounds);
+if (!Number.isInteger(rounds) || rounds < 1) {
+  console.error('--rounds takes a whole number of at least 1');
+  process.exit(2);
+}
 const wanted = values.scenario?.split(',').map((s) => s.trim()) ?? null;
 const chosen = wanted === null ? scenarios : scenarios.filter((s) => wanted.includes(s.name));
 if (chosen.length === 0) {
@@ -91,6 +101,7 @@ try {
       ...(values['pg-pool'] !== undefined ? { poolSize: Number(values['pg-pool']) } : {}),
     },
     pgSettings: values['pg-big'] !== undefined ? { bigCount: Number(values['pg-big']) } : {},
+    rounds,
     log: (line) => console.error(line),
     print: true,
   });

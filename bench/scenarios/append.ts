@@ -1,6 +1,6 @@
 // Scenario 2: APPEND of 4 KB and of 200 KB messages, 10 clients each logged in to its own account,
 // LITERAL+ (no round trip before the bytes). Every message is distinct (a content-addressed store
-// must not get away with writing a blob once).
+// must not get away with writing a blob once), also across rounds (--rounds: offset by the round).
 import { ImapClient, type Endpoint } from '../load/imap-client.js';
 import { sizedMessage } from '../load/messages.js';
 import { runLoop } from '../load/run-loop.js';
@@ -28,7 +28,7 @@ export const append: Scenario = {
   name: 'append',
   title: '2. APPEND, 10 clients',
   accounts: () => users('user', 20, 200, false),
-  run: async ({ target, settings }) => {
+  run: async ({ target, settings, round: nth = 1 }) => {
     const clients = await loggedIn(
       target.imap,
       Array.from({ length: CLIENTS }, (_, i) => userName('user', i)),
@@ -41,7 +41,7 @@ export const append: Scenario = {
       ] as const) {
         let bytes = 0;
         const r = await runLoop({ workers: CLIENTS, durationMs: settings.quick ? 3000 : 10_000, maxOps }, async (w, i) => {
-          const message = sizedMessage(1_000_000 * size + i, size);
+          const message = sizedMessage(1_000_000 * size + (nth - 1) * maxOps + i, size);
           bytes += message.length;
           const c = clients[w];
           if (!c) throw new Error('no client');

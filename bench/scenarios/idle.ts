@@ -21,7 +21,7 @@ export const idle: Scenario = {
   name: 'idle',
   title: '7. Idle connections',
   accounts: () => [{ login: IDLE_USER, password: PASSWORD, cheapHash: true, inbox: 10 }],
-  run: async ({ target, settings, log }) => {
+  run: async ({ target, settings, log, round: nth = 1 }) => {
     const n = settings.idleCount;
     await sleep(1000);
     const before = memoryOf(target.pids());
@@ -63,18 +63,20 @@ export const idle: Scenario = {
       await sleep(3000);
       const during = memoryOf(target.pids());
 
+      // A new message in every round (--rounds).
+      const message = sizedMessage(3_000_000_000 + nth - 1, 4096);
       const t0 = performance.now();
       let method: string;
       if (target.lmtp) {
         method = 'LMTP';
         const l = await LmtpClient.connect(target.lmtp);
-        await l.deliver('sender@example.com', [`${IDLE_USER}@example.org`], sizedMessage(3_000_000_000, 4096));
+        await l.deliver('sender@example.com', [`${IDLE_USER}@example.org`], message);
         await l.quit();
       } else {
         method = 'APPEND';
         const c = await ImapClient.connect(target.imap);
         await c.login(IDLE_USER, PASSWORD);
-        await c.append('INBOX', sizedMessage(3_000_000_000, 4096));
+        await c.append('INBOX', message);
         await c.logout();
       }
       const deliveredMs = performance.now() - t0;

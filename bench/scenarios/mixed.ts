@@ -1,7 +1,8 @@
 // Scenario 8: a mixed run imitating mail clients on 20 accounts: settings.mixedIdle connections in
 // IDLE, 10 clients syncing in a loop (SELECT, UID FETCH 1:* (UID FLAGS), headers of messages newer
 // than the last seen UID, one random BODY.PEEK[], STORE +FLAGS (\Seen) on it), and 4 clients
-// appending 4 KB messages with a 100 ms pause between them (new mail arriving). Bounded in time.
+// appending 4 KB messages with a 100 ms pause between them (new mail arriving; distinct in every
+// round). Bounded in time.
 import { performance } from 'node:perf_hooks';
 import { ImapClient } from '../load/imap-client.js';
 import { sizedMessage } from '../load/messages.js';
@@ -14,13 +15,14 @@ import { PASSWORD, userName, users, type Scenario } from './types.js';
 const ACCOUNTS = 20;
 const SYNCERS = 10;
 const APPENDERS = 4;
+const MAX_OPS = 1_000_000;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export const mixed: Scenario = {
   name: 'mixed',
   title: '8. Mixed clients',
   accounts: () => users('mix', ACCOUNTS, 200, true),
-  run: async ({ target, settings }) => {
+  run: async ({ target, settings, round: nth = 1 }) => {
     const idlers: ImapClient[] = [];
     let notifications = 0;
     const syncers = await loggedIn(
@@ -48,8 +50,8 @@ export const mixed: Scenario = {
       const durationMs = settings.mixedSeconds * 1000;
       let appends = 0;
       const appendLatency = new Latencies();
-      const appending = runLoop({ workers: APPENDERS, durationMs, maxOps: 1_000_000 }, async (w, i) => {
-        const reply = await appenders[w]?.append('INBOX', sizedMessage(4_000_000_000 + i, 4096));
+      const appending = runLoop({ workers: APPENDERS, durationMs, maxOps: MAX_OPS }, async (w, i) => {
+        const reply = await appenders[w]?.append('INBOX', sizedMessage(4_000_000_000 + (nth - 1) * MAX_OPS + i, 4096));
         appendLatency.add(reply?.ms ?? NaN);
         appends++;
         await sleep(100);

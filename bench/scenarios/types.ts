@@ -24,14 +24,20 @@ export interface Figure {
   /** null: not measurable on this server (with the reason in note). */
   readonly value: number | null;
   readonly note?: string;
-  /** Context kept in the JSON (counts, percentiles, first/second run). */
+  /** Context kept in the JSON (counts, percentiles, first/second run; detail.rounds with --rounds). */
   readonly detail?: Record<string, unknown>;
+  /** Meaningful only the first time on a freshly seeded server (a cold cache or index): with
+   *  --rounds, round 1's value is taken rather than the median (bench/rounds.ts). */
+  readonly firstOnly?: true;
 }
 
 export interface ScenarioContext {
   readonly target: RunningTarget;
   readonly settings: BenchSettings;
   readonly log: (line: string) => void;
+  /** 1-based round of this scenario on this server (--rounds; absent: 1). Scenarios that write
+   *  mail offset their messages by it, so that no round writes a message an earlier one did. */
+  readonly round?: number;
 }
 
 export interface Scenario {

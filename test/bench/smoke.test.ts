@@ -45,3 +45,32 @@ test('bench smoke: big-mailbox and idle scenarios against Postkeep, results writ
     await rm(resultsDir, { recursive: true, force: true });
   }
 });
+
+test('bench smoke: --rounds 2 on Postkeep alone, figures combined with every round kept', { timeout: 60_000 }, async () => {
+  const resultsDir = await mkdtemp(join(tmpdir(), 'postkeep-bench-smoke-'));
+  try {
+    const run = await runSuite({
+      servers: ['postkeep'],
+      scenarios: [bigMailbox, idle],
+      settings: { quick: true, bigCount: 200, idleCount: 20, churnSeconds: 1, mixedIdle: 0, mixedSeconds: 1 },
+      resultsDir,
+      docPath: null,
+      dovecotFsyncAlways: false,
+      log: () => {},
+      rounds: 2,
+    });
+    assert.equal(run.settings['rounds'], 2);
+    const big = run.scenarios.find((s) => s.name === 'big-mailbox');
+    assert.equal(big?.rounds, 2);
+    const f = big?.servers['postkeep'];
+    assert.ok(Array.isArray(f), JSON.stringify(f));
+    assert.equal((f.find((x) => x.key === 'fetch_body_mb')?.detail?.['rounds'] as unknown[]).length, 2);
+    assert.match(f.find((x) => x.key === 'select_cold')?.note ?? '', /first round only/);
+    // idle runs twice on one server: the first round's thousands of sockets must not get in the way.
+    const idleFigures = run.scenarios.find((s) => s.name === 'idle')?.servers['postkeep'];
+    assert.ok(Array.isArray(idleFigures));
+    assert.deepEqual(idleFigures.find((x) => x.key === 'idle_connections')?.detail?.['rounds'], [20, 20]);
+  } finally {
+    await rm(resultsDir, { recursive: true, force: true });
+  }
+});
