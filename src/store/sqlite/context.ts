@@ -44,17 +44,22 @@ export class SqliteContext {
     return statement;
   }
 
-  /** Message metadata for a SELECT of MESSAGE_COLUMNS. Raw rows skip the per-row column-name
-   *  objects (about a third faster for a 100k-message mailbox, see the store report), and all() steps
-   *  through the rows in one native call instead of one per row with iterate() (10k rows, 15 rounds:
-   *  fastest 17-19 against 23-27 ms; SELECT of a mailbox not yet cached loads them all). */
-  metas(sql: string, ...params: unknown[]): MessageMeta[] {
+  /** A prepared statement that returns rows as arrays, compiled once per SQL text. */
+  rawStmt(sql: string): Database.Statement {
     let statement = this.rawStatements.get(sql);
     if (!statement) {
       statement = this.db.prepare(sql).raw(true);
       this.rawStatements.set(sql, statement);
     }
-    const rows = statement.all(...params) as RawMessageRow[];
+    return statement;
+  }
+
+  /** Message metadata for a SELECT of MESSAGE_COLUMNS. Raw rows skip the per-row column-name
+   *  objects (about a third faster for a 100k-message mailbox, see the store report), and all() steps
+   *  through the rows in one native call instead of one per row with iterate() (10k rows, 15 rounds:
+   *  fastest 17-19 against 23-27 ms; SELECT of a mailbox not yet cached loads them all). */
+  metas(sql: string, ...params: unknown[]): MessageMeta[] {
+    const rows = this.rawStmt(sql).all(...params) as RawMessageRow[];
     const out: MessageMeta[] = new Array<MessageMeta>(rows.length);
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i] as RawMessageRow;

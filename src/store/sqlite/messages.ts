@@ -6,25 +6,32 @@ import { StoreError, type MailboxChanges, type MessageMeta } from '../types.js';
 import { bodyTextFromFile } from './body-text.js';
 import { readBlob } from './inline-blobs.js';
 import { MESSAGE_COLUMNS, type SqliteContext } from './context.js';
+import { PAGE_ROWS, readPackedPages } from './message-pages.js';
 import { searchHeaderText } from './search-headers.js';
 
-/** Rows per query of listMessages: metas() holds a page's raw rows at once, so a mailbox of millions
- *  costs no more than this many of them on top of its metadata. */
-const LIST_PAGE = 20_000;
+/** Rows per query of the row-array reader: metas() holds a page's raw rows at once, so a mailbox of
+ *  millions costs no more than this many of them on top of its metadata. */
+const LIST_PAGE = PAGE_ROWS;
 
 export function listMessages(ctx: SqliteContext, mailboxId: number): MessageMeta[] {
   return ctx.read(() => {
     ctx.requireMailbox(mailboxId);
-    const sql = `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE mailbox_id = ? AND uid > ? ORDER BY uid LIMIT ${LIST_PAGE}`;
-    let all: MessageMeta[] | null = null;
-    for (let after = 0; ; ) {
-      const page = ctx.metas(sql, mailboxId, after);
-      if (all === null) all = page;
-      else for (const meta of page) all.push(meta);
-      if (page.length < LIST_PAGE) return all;
-      after = (page[page.length - 1] as MessageMeta).uid;
-    }
+    return readPackedPages(ctx, mailboxId) ?? listMessageRows(ctx, mailboxId);
   });
+}
+
+/** listMessages with one row array per message: the reader for rows readPackedPages cannot parse.
+ *  Call inside one read transaction. */
+export function listMessageRows(ctx: SqliteContext, mailboxId: number): MessageMeta[] {
+  const sql = `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE mailbox_id = ? AND uid > ? ORDER BY uid LIMIT ${LIST_PAGE}`;
+  let all: MessageMeta[] | null = null;
+  for (let after = 0; ; ) {
+    const page = ctx.metas(sql, mailboxId, after);
+    if (all === null) all = page;
+    else for (const meta of page) all.push(meta);
+    if (page.length < LIST_PAGE) return all;
+    after = (page[page.length - 1] as MessageMeta).uid;
+  }
 }
 
 export function changesSince(ctx: SqliteContext, mailboxId: number, modseq: number): MailboxChanges {
