@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PG, PG_END, PG_START, pgMarkdown, pgRows, printPg, replaceSection, type PgRow } from './report-pg.js';
-import { roundAdvantages } from './rounds.js';
+import { median, roundAdvantages } from './rounds.js';
 import type { Figure } from './scenarios/types.js';
 
 export interface ScenarioResult {
@@ -35,7 +35,9 @@ export interface Row {
   readonly dovecot: number | null;
   /** postkeep / dovecot */
   readonly ratio: number | null;
-  /** > 1: Postkeep better, whatever the direction. */
+  /** > 1: Postkeep better, whatever the direction. With rounds, the median of the rounds'
+   *  advantages (each from two runs back to back) rather than the ratio of the two medians: drift of
+   *  the machine between rounds then cancels out instead of landing on one server's median. */
   readonly advantage: number | null;
   /** With rounds: the advantage in each round (both servers' round i ran back to back). */
   readonly roundAdvantages: (number | null)[] | null;
@@ -58,11 +60,13 @@ export function rows(result: ScenarioResult, baseline = 'dovecot'): Row[] {
     const pv = a?.value ?? null;
     const dvv = b?.value ?? null;
     const ratio = pv !== null && dvv !== null && dvv !== 0 ? pv / dvv : null;
-    const advantage = ratio === null || ratio === 0 ? null : f.better === 'higher' ? ratio : 1 / ratio;
+    const ofMedians = ratio === null || ratio === 0 ? null : f.better === 'higher' ? ratio : 1 / ratio;
     const errors = Object.entries(result.servers)
       .filter(([, v]) => !Array.isArray(v))
       .map(([k, v]) => `${k}: ${(v as { error: string }).error}`);
     const perRound = roundAdvantages(a, b);
+    const paired = perRound?.filter((x): x is number => x !== null) ?? [];
+    const advantage = paired.length > 0 ? median(paired) : ofMedians;
     // Whether a figure near 1 is consistently on one side shows here, not in the median.
     const roundsNote = perRound ? `rounds: ${perRound.map(show).join(' ')}` : undefined;
     const note = [...new Set([roundsNote, a?.note, b?.note, ...errors])].filter((x): x is string => Boolean(x)).join('; ');
@@ -94,7 +98,9 @@ export function markdownTable(result: ScenarioResult, baseline = 'dovecot'): str
 /** How the figures of a scenario were taken, when in rounds. */
 function roundsText(result: ScenarioResult): string {
   const n = result.rounds ?? 1;
-  return n > 1 ? ` (median of ${n} alternating rounds; "rounds:" Postkeep's advantage in each, > 1 better)` : '';
+  return n > 1
+    ? ` (median of ${n} alternating rounds; "rounds:" Postkeep's advantage in each, > 1 better; the verdict is the median of those)`
+    : '';
 }
 
 export function printResult(result: ScenarioResult): void {
@@ -155,7 +161,7 @@ export function resultsMarkdown(run: RunResult): string {
   out.push('');
   for (const s of run.scenarios) {
     const n = s.rounds ?? 1;
-    const how = n > 1 ? ` Every figure is the median of ${n} alternating rounds (those noted "first round only": round 1); the note "rounds:" gives Postkeep's advantage in each round (> 1: Postkeep better).` : '';
+    const how = n > 1 ? ` Every figure is the median of ${n} alternating rounds (those noted "first round only": round 1); the note "rounds:" gives Postkeep's advantage in each round (> 1: Postkeep better), and the verdict is the median of those (Ratio P/D is of the two medians).` : '';
     out.push(`### ${s.title}`, '', `Run ${s.date}.${how}`, '');
     const others = Object.keys(s.servers).filter((x) => x !== 'postkeep' && x !== PG);
     for (const base of others.length > 0 ? others : ['dovecot']) {

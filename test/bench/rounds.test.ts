@@ -2,7 +2,7 @@
 // could measure it, a failed round fails the result, and Postkeep's advantage in each round.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { rows } from '../../bench/report.js';
+import { rows, verdict, type Row } from '../../bench/report.js';
 import { combineRounds, median, roundAdvantages, roundOrder, type Outcome } from '../../bench/rounds.js';
 import type { Figure } from '../../bench/scenarios/types.js';
 
@@ -89,6 +89,21 @@ test('rows: the ratio is of the medians, the note lists the advantage of each ro
   assert.equal(row?.ratio, 1.08);
   assert.deepEqual(row?.roundAdvantages, [1.12, 0.97, 1.08]);
   assert.equal(row?.note, 'rounds: 1.12 0.97 1.08');
+});
+
+test('rows: with rounds the verdict is the median of the paired advantages, not the ratio of the medians', () => {
+  // Drift between rounds: both servers twice as fast in round 3. Postkeep is ahead in 2 of 3 pairs.
+  const rate = (v: number): Figure => fig('r', v, { better: 'higher' });
+  const postkeep = combineRounds([[rate(105)], [rate(95)], [rate(210)]]);
+  const dovecot = combineRounds([[rate(100)], [rate(100)], [rate(200)]]);
+  const [row] = rows({ name: 's', title: 's', date: 'd', servers: { postkeep, dovecot }, rounds: 3 });
+  assert.equal(row?.ratio, 1.05);
+  assert.equal(row?.advantage, 1.05);
+  assert.equal(verdict(row as Row), 'Postkeep 1.05x better');
+  const slower = combineRounds([[rate(99)], [rate(95)], [rate(180)]]);
+  const [behind] = rows({ name: 's', title: 's', date: 'd', servers: { postkeep: slower, dovecot }, rounds: 3 });
+  // Medians 99 vs 100 (0.99), but the pairs say 0.99, 0.95, 0.90: median 0.95.
+  assert.equal(behind?.advantage, 0.95);
 });
 
 test('roundOrder: as given in odd rounds, reversed in even ones', () => {
