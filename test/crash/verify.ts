@@ -23,7 +23,7 @@ export interface VerifyResult {
 /** The bytes of a committed message, from its row (small messages) or its file; a missing file is a
  *  reference without bytes (rule 1 broken). */
 function readBlob(db: Database.Database, dataDir: string, id: string, what: string): Buffer {
-  const inline = db.prepare('SELECT bytes FROM blob_bytes WHERE id = ?').pluck().get(id) as Buffer | undefined;
+  const inline = db.prepare('SELECT bytes FROM blobs WHERE id = ? AND bytes IS NOT NULL').pluck().get(id) as Buffer | undefined;
   if (inline !== undefined) return inline;
   try {
     return readFileSync(join(dataDir, 'blobs', id.slice(0, 2), id));

@@ -1,7 +1,6 @@
-// Small messages keep their bytes in the database (table blob_bytes, src/store/sqlite/inline-blobs.ts),
-// bigger ones a file: where each goes, byte-exact reads and streams, shared rows, expunge, `postkeep
-// check`, rows from before (bytes in files) next to inline ones, and migration 15, which moved the
-// bytes out of the blobs row.
+// Small messages keep their bytes in the blobs row (src/store/sqlite/inline-blobs.ts), bigger ones a
+// file: where each goes, byte-exact reads and streams, shared rows, expunge, `postkeep check`, and
+// rows from before (bytes in files) next to inline ones.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,9 +29,7 @@ function sized(size: number): Buffer {
 function blobRow(dataDir: string, id: string): { refcount: number; bytes: Buffer | null } | undefined {
   const db = new Database(join(dataDir, DATABASE_FILE), { readonly: true });
   try {
-    return db.prepare('SELECT b.refcount, x.bytes FROM blobs b LEFT JOIN blob_bytes x ON x.id = b.id WHERE b.id = ?').get(id) as
-      | { refcount: number; bytes: Buffer | null }
-      | undefined;
+    return db.prepare('SELECT refcount, bytes FROM blobs WHERE id = ?').get(id) as { refcount: number; bytes: Buffer | null } | undefined;
   } finally {
     db.close();
   }
@@ -188,49 +185,6 @@ test('rows from before (bytes in files) and inline rows side by side; postkeep c
     const db2 = new Database(join(dataDir, DATABASE_FILE), { readonly: true });
     assert.equal(db2.prepare('SELECT COUNT(*) FROM blobs').pluck().get(), 0);
     db2.close();
-  } finally {
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-});
-
-test('migration 15 moves the bytes out of the blobs row into blob_bytes; reads, copies and expunge work after it', async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'postkeep-inline-'));
-  try {
-    const small = sized(2500);
-    const big = sized(LIMIT + 100);
-    let store = await openSqliteStore({ dataDir, analyze: analyzeMessage, fsync: false });
-    const account = await store.createAccount('mo', 'h');
-    const inbox = await store.getMailbox(account.id, 'INBOX');
-    assert.ok(inbox);
-    await store.appendMessages(inbox.id, [{ bytes: small, flags: [] }, { bytes: big, flags: [] }]);
-    await store.close();
-    // Back to schema 14: the bytes in the blobs row, no blob_bytes.
-    let db = new Database(join(dataDir, DATABASE_FILE));
-    db.exec(`UPDATE blobs SET bytes = (SELECT bytes FROM blob_bytes x WHERE x.id = blobs.id);
-      DROP TRIGGER blob_bytes_blob_deleted; DROP TABLE blob_bytes; PRAGMA user_version = 14`);
-    assert.equal(db.prepare('SELECT count(*) FROM blobs WHERE bytes IS NOT NULL').pluck().get(), 1);
-    db.close();
-
-    store = await openSqliteStore({ dataDir, analyze: analyzeMessage, fsync: false });
-    try {
-      db = new Database(join(dataDir, DATABASE_FILE), { readonly: true });
-      assert.equal(db.prepare('SELECT count(*) FROM blobs WHERE bytes IS NOT NULL').pluck().get(), 0, 'the old column is emptied');
-      db.close();
-      assert.deepEqual(blobRow(dataDir, sha256Hex(small))?.bytes, small);
-      assert.equal(blobRow(dataDir, sha256Hex(big))?.bytes, null);
-      assert.deepEqual(await store.readMessage(sha256Hex(small), 10, 20), small.subarray(10, 20));
-      assert.deepEqual(await store.readMessage(sha256Hex(big)), big);
-      assert.deepEqual((await checkSqliteStore(dataDir, { analyze: analyzeMessage, repair: false })).problems, []);
-      // The last reference gone: the bytes go with the blobs row.
-      await store.storeFlags(inbox.id, [1, 2], 'add', ['\\Deleted']);
-      await store.expunge(inbox.id);
-      db = new Database(join(dataDir, DATABASE_FILE), { readonly: true });
-      assert.equal(db.prepare('SELECT count(*) FROM blob_bytes').pluck().get(), 0);
-      assert.equal(db.prepare('SELECT count(*) FROM blobs').pluck().get(), 0);
-      db.close();
-    } finally {
-      await store.close();
-    }
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -23,7 +23,7 @@ interface Prepared {
   readonly blobId: string;
   readonly flags: ReturnType<typeof parseFlags>;
   readonly internalDate: number;
-  /** Bytes stored in the database (blob_bytes), not in a file. */
+  /** Bytes stored in the blobs row, not in a file. */
   readonly inline: boolean;
   analysis: Analysis | null;
 }

@@ -11,7 +11,7 @@ export interface NewBlobRow {
   readonly size: number;
   readonly summary: MessageSummary;
   readonly bodyText: string;
-  /** The message bytes when stored in the database (blob_bytes, inline-blobs.ts), null when they are in a file. */
+  /** The message bytes when stored in the row (inline-blobs.ts), null when they are in a file. */
   readonly bytes: Buffer | null;
 }
 
@@ -19,8 +19,7 @@ export interface NewBlobRow {
 export function insertBlobRow(ctx: SqliteContext, row: NewBlobRow): void {
   const text = bodyTextColumns(row.bodyText);
   ctx
-    .stmt('INSERT INTO blobs (id, size, refcount, summary, body_text, body_text_in_file, search_headers, envelope) VALUES (?, ?, 1, ?, ?, ?, ?, ?)')
-    .run(row.id, row.size, JSON.stringify(row.summary), text.body_text, text.body_text_in_file, searchHeaderText(row.summary), JSON.stringify(row.summary.envelope));
-  if (row.bytes !== null) ctx.stmt('INSERT OR REPLACE INTO blob_bytes (id, bytes) VALUES (?, ?)').run(row.id, row.bytes);
+    .stmt('INSERT INTO blobs (id, size, refcount, summary, body_text, body_text_in_file, search_headers, envelope, bytes) VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?)')
+    .run(row.id, row.size, JSON.stringify(row.summary), text.body_text, text.body_text_in_file, searchHeaderText(row.summary), JSON.stringify(row.summary.envelope), row.bytes);
   insertEnvelopeText(ctx, row.id, row.summary.envelope);
 }

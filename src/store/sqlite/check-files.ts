@@ -12,7 +12,7 @@ export interface BlobRow {
   readonly size: number;
   readonly refcount: number;
   readonly summary: string;
-  /** The length of the bytes stored in the database; null when they are in a file. */
+  /** The length of the bytes stored in the row; null when they are in a file. */
   readonly inlineSize: number | null;
 }
 
@@ -41,7 +41,7 @@ export async function checkFiles(
   byBlob: ReadonlyMap<string, readonly MessagePlace[]>,
   referenced: ReadonlyMap<string, number>,
   analyze: MessageAnalyzer,
-  /** A message's bytes, from the database or its file (inline-blobs.ts readBlob). */
+  /** A message's bytes, from its row or its file (inline-blobs.ts readBlob). */
   readBytes: (id: string) => Promise<Buffer>,
 ): Promise<FileFindings> {
   const damaged: FileFindings['damaged'] = [];

@@ -120,9 +120,7 @@ async function runChecks(db: Database.Database, blobs: FileBlobStore, options: C
     if (list) list.push(p);
     else byBlob.set(p.blobId, [p]);
   }
-  const blobRows = db
-    .prepare('SELECT b.id, b.size, b.refcount, b.summary, length(x.bytes) AS inlineSize FROM blobs b LEFT JOIN blob_bytes x ON x.id = b.id')
-    .all() as BlobRow[];
+  const blobRows = db.prepare('SELECT id, size, refcount, summary, length(bytes) AS inlineSize FROM blobs').all() as BlobRow[];
   const blobIds = new Set(blobRows.map((b) => b.id));
   const referenced = new Map<string, number>();
   for (const r of db.prepare('SELECT blob_id AS id, COUNT(*) AS n FROM messages GROUP BY blob_id').all() as Array<{ id: string; n: number }>) {
@@ -205,8 +203,8 @@ async function runChecks(db: Database.Database, blobs: FileBlobStore, options: C
 
   // Files that no row needs (after the repairs above: dead blobs' files are orphans now). A row with
   // its bytes inline needs none: such a file is left from when the content was stored as a file.
-  const inlineNow = new Set((db.prepare('SELECT b.id FROM blobs b JOIN blob_bytes x ON x.id = b.id').pluck().all() as string[]));
-  const rowsNow = new Set((db.prepare('SELECT id FROM blobs').pluck().all() as string[]).filter((id) => !inlineNow.has(id)));
+  const rowsNow = new Set((db.prepare('SELECT id FROM blobs WHERE bytes IS NULL').pluck().all() as string[]));
+  const inlineNow = new Set((db.prepare('SELECT id FROM blobs WHERE bytes IS NOT NULL').pluck().all() as string[]));
   for (const id of files.fileIds) {
     if (rowsNow.has(id)) continue;
     const wasOrphan = (!blobIds.has(id) && !referenced.has(id)) || inlineNow.has(id);

@@ -195,14 +195,12 @@ export class SqliteContext {
     for (const id of blobIds) counts.set(id, (counts.get(id) ?? 0) + 1);
     const dead: string[] = [];
     const update = this.stmt('UPDATE blobs SET refcount = refcount - ? WHERE id = ? RETURNING refcount');
-    const inline = this.stmt('SELECT 1 FROM blob_bytes WHERE id = ?');
-    // Its blob_bytes row goes with it (trigger blob_bytes_blob_deleted).
-    const remove = this.stmt('DELETE FROM blobs WHERE id = ?');
+    const remove = this.stmt('DELETE FROM blobs WHERE id = ? RETURNING bytes IS NULL AS inFile');
     for (const [id, count] of counts) {
       const row = update.get(count, id) as { refcount: number } | undefined;
       if (row && row.refcount <= 0) {
-        const inFile = inline.get(id) === undefined;
-        if (remove.run(id).changes > 0 && inFile) dead.push(id);
+        const removed = remove.get(id) as { inFile: number } | undefined;
+        if (removed?.inFile === 1) dead.push(id);
       }
     }
     return dead;
@@ -227,7 +225,7 @@ export class SqliteContext {
   /** Whether a row refers to the file of this content: a row with inline bytes needs none (a file
    *  may be left over from when the content was stored as a file, before its row went and came back). */
   needsFile(id: string): boolean {
-    return this.stmt('SELECT 1 FROM blobs b WHERE b.id = ? AND NOT EXISTS (SELECT 1 FROM blob_bytes x WHERE x.id = b.id)').get(id) !== undefined;
+    return this.stmt('SELECT 1 FROM blobs WHERE id = ? AND bytes IS NULL').get(id) !== undefined;
   }
 
   /** Removes blob files that no message refers to (for `postkeep check`); returns their ids. */

@@ -239,21 +239,6 @@ const MIGRATIONS: readonly Step[] = [
     const columns = db.prepare('PRAGMA table_info(blobs)').all() as Array<{ name: string }>;
     if (!columns.some((c) => c.name === 'bytes')) db.exec('ALTER TABLE blobs ADD COLUMN bytes BLOB');
   },
-  // 15: the bytes of small messages move from blobs.bytes to a narrow table of their own
-  // (inline-blobs.ts says why); blobs.bytes stays, always NULL (dropping it would rewrite the table
-  // once more). The bytes go with their blobs row (a trigger, as for blob_envelopes in step 9). The
-  // pages the old column held go to the free list and are reused by later appends.
-  `
-  CREATE TABLE IF NOT EXISTS blob_bytes (
-    id TEXT PRIMARY KEY,
-    bytes BLOB NOT NULL
-  );
-  INSERT OR IGNORE INTO blob_bytes (id, bytes) SELECT id, bytes FROM blobs WHERE bytes IS NOT NULL;
-  UPDATE blobs SET bytes = NULL WHERE bytes IS NOT NULL;
-  CREATE TRIGGER IF NOT EXISTS blob_bytes_blob_deleted AFTER DELETE ON blobs BEGIN
-    DELETE FROM blob_bytes WHERE id = OLD.id;
-  END;
-  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
