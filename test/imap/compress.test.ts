@@ -25,11 +25,13 @@ class LineClient {
   constructor(private readonly socket: Socket) {
     this.out = { write: (b) => socket.write(b) };
     socket.on('data', this.onData);
-    socket.on('close', () => {
-      this.ended = true;
-      this.wake();
-    });
+    socket.on('close', this.onEnd);
   }
+
+  private readonly onEnd = (): void => {
+    this.ended = true;
+    this.wake();
+  };
 
   private readonly onData = (chunk: Buffer): void => {
     this.buf += chunk.toString('latin1');
@@ -86,6 +88,12 @@ class LineClient {
     const deflate = createDeflateRaw();
     this.socket.pipe(inflate);
     inflate.on('data', this.onData);
+    // The text ends when the inflater has given out its last bytes, which can be after the socket
+    // closed (zlib works in the thread pool): ending at the socket's 'close' lost the BYE and the
+    // tagged OK of LOGOUT now and then under load.
+    this.socket.removeListener('close', this.onEnd);
+    inflate.on('end', this.onEnd);
+    inflate.on('error', this.onEnd);
     deflate.pipe(this.socket);
     this.deflate = deflate;
     this.out = { write: (b) => deflate.write(b) };
