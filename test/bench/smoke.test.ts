@@ -14,18 +14,24 @@ import { idle } from '../../bench/scenarios/idle.js';
 import type { Figure } from '../../bench/scenarios/types.js';
 import { runSuite } from '../../bench/suite.js';
 
+/** big-mailbox (200 messages) and idle (20 connections) against Postkeep alone, docs left alone. */
+function smokeRun(resultsDir: string, rounds: number): Promise<RunResult> {
+  return runSuite({
+    servers: ['postkeep'],
+    scenarios: [bigMailbox, idle],
+    settings: { quick: true, bigCount: 200, idleCount: 20, churnSeconds: 1, mixedIdle: 0, mixedSeconds: 1 },
+    resultsDir,
+    docPath: null,
+    dovecotFsyncAlways: false,
+    log: () => {},
+    rounds,
+  });
+}
+
 test('bench smoke: big-mailbox and idle scenarios against Postkeep, results written', { timeout: 30_000 }, async () => {
   const resultsDir = await mkdtemp(join(tmpdir(), 'postkeep-bench-smoke-'));
   try {
-    const run = await runSuite({
-      servers: ['postkeep'],
-      scenarios: [bigMailbox, idle],
-      settings: { quick: true, bigCount: 200, idleCount: 20, churnSeconds: 1, mixedIdle: 0, mixedSeconds: 1 },
-      resultsDir,
-      docPath: null,
-      dovecotFsyncAlways: false,
-      log: () => {},
-    });
+    const run = await smokeRun(resultsDir, 1);
     const figures = (name: string): Figure[] => {
       const f = run.scenarios.find((s) => s.name === name)?.servers['postkeep'];
       assert.ok(Array.isArray(f), `${name}: ${JSON.stringify(f)}`);
@@ -49,16 +55,7 @@ test('bench smoke: big-mailbox and idle scenarios against Postkeep, results writ
 test('bench smoke: --rounds 2 on Postkeep alone, figures combined with every round kept', { timeout: 60_000 }, async () => {
   const resultsDir = await mkdtemp(join(tmpdir(), 'postkeep-bench-smoke-'));
   try {
-    const run = await runSuite({
-      servers: ['postkeep'],
-      scenarios: [bigMailbox, idle],
-      settings: { quick: true, bigCount: 200, idleCount: 20, churnSeconds: 1, mixedIdle: 0, mixedSeconds: 1 },
-      resultsDir,
-      docPath: null,
-      dovecotFsyncAlways: false,
-      log: () => {},
-      rounds: 2,
-    });
+    const run = await smokeRun(resultsDir, 2);
     assert.equal(run.settings['rounds'], 2);
     const big = run.scenarios.find((s) => s.name === 'big-mailbox');
     assert.equal(big?.rounds, 2);
