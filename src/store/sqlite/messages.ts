@@ -22,7 +22,7 @@ export function listMessages(ctx: SqliteContext, mailboxId: number): MessageMeta
 
 /** listMessages with one row array per message: the reader for rows readPackedPages cannot parse.
  *  Call inside one read transaction. */
-export function listMessageRows(ctx: SqliteContext, mailboxId: number): MessageMeta[] {
+function listMessageRows(ctx: SqliteContext, mailboxId: number): MessageMeta[] {
   const sql = `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE mailbox_id = ? AND uid > ? ORDER BY uid LIMIT ${LIST_PAGE}`;
   let all: MessageMeta[] | null = null;
   for (let after = 0; ; ) {
