@@ -8,6 +8,7 @@
 // of the servers alternating by round; every figure is then the median of its N values (the first
 // measurement of a fresh server, such as the cold SELECT, round 1's), with Postkeep's advantage in
 // each round in the note. For figures near parity on a machine whose load swings between minutes.
+// Unless --quick, the rounds start 70 s after the last server was seeded (see runRounds, suite.ts).
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -102,6 +103,8 @@ try {
     },
     pgSettings: values['pg-big'] !== undefined ? { bigCount: Number(values['pg-big']) } : {},
     rounds,
+    // With rounds, all servers are seeded before the first scenario: see runRounds in suite.ts.
+    settleMs: quick ? 0 : 70_000,
     log: (line) => console.error(line),
     print: true,
   });

@@ -35,6 +35,9 @@ export interface SuiteOptions {
   readonly pgSettings?: Partial<BenchSettings>;
   /** Alternating rounds of every scenario, each figure the median of them (default 1: one pass per server). */
   readonly rounds?: number;
+  /** With rounds and several servers: ms to wait between seeding the last server and the first
+   *  scenario (default 0; the CLI waits SETTLE_MS unless --quick). */
+  readonly settleMs?: number;
 }
 
 const running = new Set<RunningTarget>();
@@ -161,6 +164,15 @@ async function runRounds(kinds: readonly ServerKind[], settingsOf: (k: ServerKin
         failedStart.set(session, messageOf(err));
       });
       out.set(kind.name, new Map());
+    }
+    // The servers were seeded one after the other. Where the kernel pages out file pages nobody
+    // touched for a while (this machine's after 60 s, docs/BENCHMARKS.md part 7), the first one's
+    // files would be cold while the last one's are still warm; waiting that long puts all in the
+    // same state (cold there, warm where nothing pages out).
+    const settle = suite.settleMs ?? 0;
+    if (sessions.length > 1 && settle > 0) {
+      suite.log(`all seeded: waiting ${Math.round(settle / 1000)} s so that every server's files have the same page-cache history`);
+      await new Promise((resolve) => setTimeout(resolve, settle));
     }
     for (const s of suite.scenarios) {
       const results = new Map<Session, Outcome[]>(sessions.map((x) => [x, []]));
