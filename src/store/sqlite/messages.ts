@@ -9,10 +9,6 @@ import { MESSAGE_COLUMNS, type SqliteContext } from './context.js';
 import { PAGE_ROWS, readPackedPages } from './message-pages.js';
 import { searchHeaderText } from './search-headers.js';
 
-/** Rows per query of the row-array reader: metas() holds a page's raw rows at once, so a mailbox of
- *  millions costs no more than this many of them on top of its metadata. */
-const LIST_PAGE = PAGE_ROWS;
-
 export function listMessages(ctx: SqliteContext, mailboxId: number): MessageMeta[] {
   return ctx.read(() => {
     ctx.requireMailbox(mailboxId);
@@ -21,15 +17,16 @@ export function listMessages(ctx: SqliteContext, mailboxId: number): MessageMeta
 }
 
 /** listMessages with one row array per message: the reader for rows readPackedPages cannot parse.
- *  Call inside one read transaction. */
+ *  Pages of PAGE_ROWS too: metas() holds a page's raw rows at once, so a mailbox of millions costs no
+ *  more than that many of them on top of its metadata. Call inside one read transaction. */
 function listMessageRows(ctx: SqliteContext, mailboxId: number): MessageMeta[] {
-  const sql = `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE mailbox_id = ? AND uid > ? ORDER BY uid LIMIT ${LIST_PAGE}`;
+  const sql = `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE mailbox_id = ? AND uid > ? ORDER BY uid LIMIT ${PAGE_ROWS}`;
   let all: MessageMeta[] | null = null;
   for (let after = 0; ; ) {
     const page = ctx.metas(sql, mailboxId, after);
     if (all === null) all = page;
     else for (const meta of page) all.push(meta);
-    if (page.length < LIST_PAGE) return all;
+    if (page.length < PAGE_ROWS) return all;
     after = (page[page.length - 1] as MessageMeta).uid;
   }
 }
