@@ -25,7 +25,7 @@ export function defaultConfig(dataDir: string): Config {
     },
     lmtp: defaultLmtp(defaultLimits.maxMessageBytes),
     tls: { cert: null, key: null },
-    store: { kind: 'sqlite', url: null, poolSize: DEFAULT_POOL_SIZE },
+    store: { kind: 'sqlite', url: null, poolSize: DEFAULT_POOL_SIZE, mmap: true },
     log: { level: 'info' },
   };
 }

@@ -48,6 +48,8 @@ export interface Config {
     readonly url: string | null;
     /** PostgreSQL connections per node (plus one for LISTEN); unused by "sqlite". */
     readonly poolSize: number;
+    /** "sqlite": read message bytes kept in the database through a memory map; unused by "postgres". */
+    readonly mmap: boolean;
   };
   readonly log: {
     readonly level: LogLevel;

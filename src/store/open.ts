@@ -18,7 +18,7 @@ export function openStore(config: Config, options: OpenStoreOptions): Promise<St
   const store = config.store;
   switch (store.kind) {
     case 'sqlite':
-      return openSqliteStore({ dataDir: config.dataDir, analyze: options.analyze });
+      return openSqliteStore({ dataDir: config.dataDir, analyze: options.analyze, mmap: store.mmap });
     case 'postgres':
       if (store.url === null) throw new Error('[store] kind = "postgres" needs url (config validation should have caught it)');
       return openPostgresStore({

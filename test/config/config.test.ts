@@ -21,7 +21,7 @@ test('an empty object gives the defaults', () => {
   assert.equal(config.imap.plaintextAuth, 'loopback');
   assert.deepEqual(config.imap.limits, defaultLimits);
   assert.deepEqual(config.tls, { cert: null, key: null });
-  assert.deepEqual(config.store, { kind: 'sqlite', url: null, poolSize: 10 });
+  assert.deepEqual(config.store, { kind: 'sqlite', url: null, poolSize: 10, mmap: true });
   assert.equal(config.log.level, 'info');
   assert.deepEqual(loadConfig(null), config);
 });
@@ -47,7 +47,7 @@ test('unknown keys are named with the allowed ones', () => {
   );
   fails({ tls: { certificate: 'a' } }, 'Unknown key tls.certificate; allowed: cert, key');
   fails({ store: { url: 'x' } }, 'store.url: is only for kind = "postgres" (the sqlite store lives in data_dir)');
-  fails({ store: { bogus: 1 } }, 'Unknown key store.bogus; allowed: kind, url, pool_size');
+  fails({ store: { bogus: 1 } }, 'Unknown key store.bogus; allowed: kind, url, pool_size, mmap');
   fails({ log: { lvl: 'x' } }, 'Unknown key log.lvl; allowed: level');
   fails({ log: { data_dir: 'x' } }, 'Unknown key log.data_dir; allowed: level (top-level keys such as data_dir go before the first [table])');
 });
@@ -86,7 +86,10 @@ test('bad values are named with what is allowed', () => {
     kind: 'postgres',
     url: 'postgresql://u:p@db/mail',
     poolSize: 20,
+    mmap: true,
   });
+  assert.equal(configFromObject({ store: { mmap: false } }).store.mmap, false);
+  fails({ store: { mmap: 'no' } }, 'store.mmap: expected true or false, got "no"');
   fails({ log: { level: 'loud' } }, 'log.level: "loud" is not one of "fatal", "error", "warn", "info", "debug", "trace"');
   fails({ imap: { limits: { max_nesting: 1.5 } } }, 'imap.limits.max_nesting: expected a whole number, got 1.5');
   fails(

@@ -9,6 +9,7 @@ import { GroupCommit } from './group-commit.js';
 import { INLINE_BLOB_MAX_BYTES } from './inline-blobs.js';
 import type { ShutdownMarker } from './shutdown-marker.js';
 import type { WalCheckpointer } from './wal-checkpointer.js';
+import type { MappedBytesReader } from './mapped-reader.js';
 import { WalSync } from './wal-sync.js';
 import { MESSAGE_COLUMNS, type MailboxRow } from '../rows.js';
 
@@ -22,6 +23,8 @@ export class SqliteContext {
   readonly pendingBlobs = new Map<string, number>();
   /** Copies the WAL into the database file beside the event loop (null: the writer does it alone). */
   checkpointer: WalCheckpointer | null = null;
+  /** Reads message bytes stored in rows through a memory map (null: the [store] mmap setting is off). */
+  mapped: MappedBytesReader | null = null;
   private readonly statements = new Map<string, Database.Statement>();
   private readonly rawStatements = new Map<string, Database.Statement>();
 

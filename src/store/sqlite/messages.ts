@@ -100,7 +100,7 @@ export async function getBodyText(ctx: SqliteContext, blobId: string): Promise<s
   if (row === undefined) throw new StoreError('NONEXISTENT', `Message blob ${blobId} does not exist`);
   const [text, summary] = row;
   if (summary === null) return text;
-  return bodyTextFromFile(ctx.analyze, await readBlob(ctx.db, ctx.blobs, blobId), JSON.parse(summary) as MessageSummary);
+  return bodyTextFromFile(ctx.analyze, await readBlob(ctx.db, ctx.blobs, blobId, undefined, undefined, ctx.mapped), JSON.parse(summary) as MessageSummary);
 }
 
 /** The folded header text of each message for SEARCH (search-headers.ts); computed from the summary

@@ -43,6 +43,7 @@ import * as quotas from './quotas.js';
 import * as metadata from './metadata.js';
 import { appendMessages } from './append-batch.js';
 import { INLINE_BLOB_MAX_BYTES, readBlob, streamBlob } from './inline-blobs.js';
+import { MappedBytesReader } from './mapped-reader.js';
 import { ShutdownMarker } from './shutdown-marker.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 
@@ -64,6 +65,8 @@ export interface SqliteStoreOptions {
   /** Messages up to this many bytes are stored in the database, bigger ones in files (default
    *  INLINE_BLOB_MAX_BYTES; tests of the file paths set -1: every message in a file). */
   readonly inlineBlobMaxBytes?: number;
+  /** Read message bytes stored in rows through a memory map (mapped-reader.ts; default true). */
+  readonly mmap?: boolean;
 }
 
 export const DATABASE_FILE = 'postkeep.sqlite';
@@ -115,6 +118,7 @@ export class SqliteStore implements Store {
     const blobs = new FileBlobStore(join(options.dataDir, BLOB_DIR), { fsync });
     const ctx = new SqliteContext(db, blobs, options.analyze, marker, options.inlineBlobMaxBytes ?? INLINE_BLOB_MAX_BYTES);
     if (fsync) ctx.checkpointer = new WalCheckpointer(db.name);
+    if (options.mmap ?? true) ctx.mapped = new MappedBytesReader(db.name);
     return new SqliteStore(ctx, recovered);
   }
 
@@ -238,10 +242,10 @@ export class SqliteStore implements Store {
     return messages.getBodyText(this.ctx, blobId);
   }
   readMessage(blobId: string, start?: number, end?: number): Promise<Buffer> {
-    return readBlob(this.ctx.db, this.ctx.blobs, blobId, start, end);
+    return readBlob(this.ctx.db, this.ctx.blobs, blobId, start, end, this.ctx.mapped);
   }
   streamMessage(blobId: string, start?: number, end?: number): Readable {
-    return streamBlob(this.ctx.db, this.ctx.blobs, blobId, start, end);
+    return streamBlob(this.ctx.db, this.ctx.blobs, blobId, start, end, this.ctx.mapped);
   }
   async storeFlags(
     mailboxId: number,
@@ -277,6 +281,7 @@ export class SqliteStore implements Store {
       await this.ctx.walSync.close();
       this.ctx.marker.release();
     } finally {
+      this.ctx.mapped?.close();
       this.ctx.db.close();
     }
   }

@@ -1,0 +1,63 @@
+// Message bytes kept in the database (inline-blobs.ts), read through a memory map: a second,
+// read-only connection to the same file with SQLite's mmap_size set (sqlite.org/mmap.html), used for
+// nothing else. Through the map a row's pages are not copied into SQLite's page cache with one
+// pread() each, and a page that is not in memory yet is read by a page fault, for which the kernel
+// reads the pages around it too: on a mailbox that was idle (its pages evicted), reading random
+// messages gets the file into memory after a few hundred faults instead of one small read per page.
+// Measured on the bench's 100,000-message mailbox, random BODY.PEEK[] for 8 s after dropping the
+// page cache: 1,000-12,600 fetches/s in the first two seconds and ~20,000/s after, against
+// 2,500-5,100 and ~17,000/s with pread (docs/BENCHMARKS.md part 8).
+//
+// Only this connection maps the file. The one that loads mailboxes reads with pread: a SELECT reads
+// a few MB of pages scattered over the file, and faults would read the neighbouring message bytes
+// too (1 GB read for a 16 MB table, 1.3 s against 0.5 s).
+//
+// The price: an I/O error while a mapped page is read from disk is a SIGBUS that stops the process
+// (SQLite cannot turn it into SQLITE_IOERR as it does for read()). The map is therefore a setting
+// ([store] mmap, docs/configuration.md): false reads with pread on the main connection, as before.
+import Database from 'better-sqlite3';
+
+/** How much of the file SQLite may map: all of it up to its build's limit (2 GiB, SQLITE_MAX_MMAP_SIZE);
+ *  pages beyond the limit are read with pread as usual. */
+const MAP_BYTES = 8 * 1024 * 1024 * 1024;
+
+export class MappedBytesReader {
+  private db: Database.Database | null = null;
+  private statement: Database.Statement | null = null;
+  private closed = false;
+
+  constructor(private readonly path: string) {}
+
+  /**
+   * The `bytes` column of blob `id` as this connection's snapshot has it: a Buffer, null when the
+   * bytes are in a file, undefined when it has no such row. The row of a transaction the main
+   * connection has not committed is not in that snapshot: callers ask the main connection then.
+   */
+  bytes(id: string): Buffer | null | undefined {
+    const statement = this.statement ?? this.open();
+    if (!statement) return undefined;
+    return statement.get(id) as Buffer | null | undefined;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.statement = null;
+    this.db?.close();
+    this.db = null;
+  }
+
+  /** Opened at the first read, so that a store nobody reads from (CLI commands, tests) has no map. */
+  private open(): Database.Statement | null {
+    if (this.closed) return null;
+    const db = new Database(this.path, { readonly: true, fileMustExist: true });
+    try {
+      db.pragma(`mmap_size = ${MAP_BYTES}`);
+      this.statement = db.prepare('SELECT bytes FROM blobs WHERE id = ?').pluck(true);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    this.db = db;
+    return this.statement;
+  }
+}

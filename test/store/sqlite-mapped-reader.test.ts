@@ -1,0 +1,79 @@
+// Message bytes read through the memory-mapped connection (src/store/sqlite/mapped-reader.ts): the
+// same bytes as the main connection, the main connection's own uncommitted rows still found, and the
+// [store] mmap = false path (no map at all).
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import Database from 'better-sqlite3';
+import { analyzeMessage } from '../../src/mime/analyze.js';
+import { inlineBytes } from '../../src/store/sqlite/inline-blobs.js';
+import { openSqliteStore } from '../../src/store/sqlite/index.js';
+import { MappedBytesReader } from '../../src/store/sqlite/mapped-reader.js';
+import type { MessageMeta } from '../../src/store/types.js';
+
+function withDir<T>(fn: (dir: string) => Promise<T> | T): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'postkeep-mapped-'));
+  return Promise.resolve()
+    .then(() => fn(dir))
+    .finally(() => rmSync(dir, { recursive: true, force: true }));
+}
+
+test('rows committed by the main connection are read through the map; its open transaction is read from it', () =>
+  withDir((dir) => {
+    const path = join(dir, 'db.sqlite');
+    const main = new Database(path);
+    main.pragma('journal_mode = WAL');
+    main.exec('CREATE TABLE blobs (id TEXT PRIMARY KEY, bytes BLOB)');
+    const insert = main.prepare('INSERT INTO blobs (id, bytes) VALUES (?, ?)');
+    insert.run('committed', Buffer.from('hello, map'));
+    insert.run('in-a-file', null);
+    const mapped = new MappedBytesReader(path);
+    try {
+      assert.deepEqual(mapped.bytes('committed'), Buffer.from('hello, map'));
+      assert.equal(mapped.bytes('in-a-file'), null, 'NULL bytes: the message is in a file');
+      assert.equal(mapped.bytes('missing'), undefined);
+      assert.deepEqual(inlineBytes(main, 'committed', 7, undefined, mapped), Buffer.from('map'));
+
+      main.exec('BEGIN');
+      insert.run('uncommitted', Buffer.from('not yet visible elsewhere'));
+      assert.equal(mapped.bytes('uncommitted'), undefined, "the map's connection reads committed rows only");
+      assert.deepEqual(inlineBytes(main, 'uncommitted', 0, undefined, mapped), Buffer.from('not yet visible elsewhere'));
+      main.exec('COMMIT');
+      assert.deepEqual(mapped.bytes('uncommitted'), Buffer.from('not yet visible elsewhere'));
+      assert.equal(inlineBytes(main, 'missing', 0, undefined, mapped), null, 'no row anywhere: null (the file read then says NONEXISTENT)');
+
+      mapped.close();
+      assert.equal(mapped.bytes('committed'), undefined, 'closed: nothing through the map');
+      assert.deepEqual(inlineBytes(main, 'committed', 0, undefined, mapped), Buffer.from('hello, map'), 'closed: from the main connection');
+    } finally {
+      mapped.close();
+      main.close();
+    }
+  }));
+
+test('mmap on and off: the same bytes, whole and in ranges, for inline and file messages', () =>
+  withDir(async (dir) => {
+    const small = Buffer.from('From: a@example.org\r\nSubject: small\r\n\r\nshort body\r\n');
+    const big = Buffer.from(`From: a@example.org\r\nSubject: big\r\n\r\n${'x'.repeat(100 * 1024)}\r\n`);
+    for (const mmap of [true, false]) {
+      const store = await openSqliteStore({ dataDir: join(dir, String(mmap)), analyze: analyzeMessage, fsync: false, mmap });
+      try {
+        const account = await store.createAccount('mia', 'h');
+        const inbox = await store.getMailbox(account.id, 'INBOX');
+        assert.ok(inbox);
+        for (const bytes of [small, big]) {
+          const { uid } = await store.appendMessage(inbox.id, { bytes, flags: [], internalDate: Date.now() });
+          const meta: MessageMeta | undefined = (await store.listMessages(inbox.id)).find((m) => m.uid === uid);
+          assert.ok(meta);
+          assert.deepEqual(await store.readMessage(meta.blobId), bytes, `mmap ${mmap}: whole`);
+          assert.deepEqual(await store.readMessage(meta.blobId, 5, 30), bytes.subarray(5, 30), `mmap ${mmap}: range`);
+        }
+        const mapped = (store as unknown as { ctx: { mapped: MappedBytesReader | null } }).ctx.mapped;
+        assert.equal(mapped !== null, mmap, 'a map only when the setting is on');
+      } finally {
+        await store.close();
+      }
+    }
+  }));
