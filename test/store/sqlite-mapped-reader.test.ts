@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { analyzeMessage } from '../../src/mime/analyze.js';
 import { inlineBytes } from '../../src/store/sqlite/inline-blobs.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
-import { MappedBytesReader } from '../../src/store/sqlite/mapped-reader.js';
+import { MAP_IDLE_MS, MappedBytesReader } from '../../src/store/sqlite/mapped-reader.js';
 import type { MessageMeta } from '../../src/store/types.js';
 
 function withDir<T>(fn: (dir: string) => Promise<T> | T): Promise<T> {
@@ -44,8 +44,18 @@ test('rows committed by the main connection are read through the map; its open t
       assert.deepEqual(mapped.bytes('uncommitted'), Buffer.from('not yet visible elsewhere'));
       assert.equal(inlineBytes(main, 'missing', 0, undefined, mapped), null, 'no row anywhere: null (the file read then says NONEXISTENT)');
 
+      // Idle: the map is let go (its pages leave the RSS) and opened again by the next read.
+      assert.equal(mapped.isOpen, true);
+      mapped.releaseIfIdle(performance.now() + 1000);
+      assert.equal(mapped.isOpen, true, 'read a moment ago: kept');
+      mapped.releaseIfIdle(performance.now() + MAP_IDLE_MS + 1);
+      assert.equal(mapped.isOpen, false, 'idle for MAP_IDLE_MS: closed');
+      assert.deepEqual(mapped.bytes('committed'), Buffer.from('hello, map'), 'reopened at the next read');
+      assert.equal(mapped.isOpen, true);
+
       mapped.close();
       assert.equal(mapped.bytes('committed'), undefined, 'closed: nothing through the map');
+      assert.equal(mapped.isOpen, false);
       assert.deepEqual(inlineBytes(main, 'committed', 0, undefined, mapped), Buffer.from('hello, map'), 'closed: from the main connection');
     } finally {
       mapped.close();

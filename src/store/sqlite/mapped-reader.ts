@@ -21,12 +21,22 @@ import Database from 'better-sqlite3';
  *  pages beyond the limit are read with pread as usual. */
 const MAP_BYTES = 8 * 1024 * 1024 * 1024;
 
+/** A map nobody read through for this long is closed (and opened again at the next read): the pages
+ *  it touched leave the process's RSS, so that RSS shows recent reads rather than every page ever
+ *  read. Reopening costs well under a millisecond; the pages stay in the page cache. */
+export const MAP_IDLE_MS = 60_000;
+
 export class MappedBytesReader {
   private db: Database.Database | null = null;
   private statement: Database.Statement | null = null;
   private closed = false;
+  private lastRead = 0;
+  private idleTimer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly path: string) {}
+  constructor(
+    private readonly path: string,
+    private readonly idleMs = MAP_IDLE_MS,
+  ) {}
 
   /**
    * The `bytes` column of blob `id` as this connection's snapshot has it: a Buffer, null when the
@@ -36,11 +46,28 @@ export class MappedBytesReader {
   bytes(id: string): Buffer | null | undefined {
     const statement = this.statement ?? this.open();
     if (!statement) return undefined;
+    this.lastRead = performance.now();
     return statement.get(id) as Buffer | null | undefined;
+  }
+
+  /** Whether the map is open now (it opens at a read and closes when idle). */
+  get isOpen(): boolean {
+    return this.db !== null;
+  }
+
+  /** Closes the map if nothing was read through it for idleMs before `now` (the timer's check). */
+  releaseIfIdle(now = performance.now()): void {
+    if (this.db && now - this.lastRead >= this.idleMs) this.unmap();
   }
 
   close(): void {
     this.closed = true;
+    this.unmap();
+  }
+
+  private unmap(): void {
+    if (this.idleTimer) clearInterval(this.idleTimer);
+    this.idleTimer = null;
     this.statement = null;
     this.db?.close();
     this.db = null;
@@ -58,6 +85,9 @@ export class MappedBytesReader {
       throw err;
     }
     this.db = db;
+    // Checked a few times per idle period; unref'd: it never keeps the process alive.
+    this.idleTimer = setInterval(() => this.releaseIfIdle(), Math.max(1, Math.floor(this.idleMs / 4)));
+    this.idleTimer.unref();
     return this.statement;
   }
 }
