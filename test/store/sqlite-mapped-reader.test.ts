@@ -1,4 +1,4 @@
-// Message bytes read through the memory-mapped connection (src/store/sqlite/mapped-reader.ts): the
+// Message bytes and body text read through the memory-mapped connection (src/store/sqlite/mapped-reader.ts): the
 // same bytes as the main connection, the main connection's own uncommitted rows still found, and the
 // [store] mmap = false path (no map at all).
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { analyzeMessage } from '../../src/mime/analyze.js';
 import { inlineBytes } from '../../src/store/sqlite/inline-blobs.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
-import { MAP_IDLE_MS, MappedBytesReader } from '../../src/store/sqlite/mapped-reader.js';
+import { MAP_IDLE_MS, MappedReader } from '../../src/store/sqlite/mapped-reader.js';
 import type { MessageMeta } from '../../src/store/types.js';
 
 function withDir<T>(fn: (dir: string) => Promise<T> | T): Promise<T> {
@@ -25,15 +25,17 @@ test('rows committed by the main connection are read through the map; its open t
     const path = join(dir, 'db.sqlite');
     const main = new Database(path);
     main.pragma('journal_mode = WAL');
-    main.exec('CREATE TABLE blobs (id TEXT PRIMARY KEY, bytes BLOB)');
+    main.exec("CREATE TABLE blobs (id TEXT PRIMARY KEY, bytes BLOB, body_text TEXT NOT NULL DEFAULT 'text', body_text_in_file INTEGER NOT NULL DEFAULT 0, summary TEXT NOT NULL DEFAULT '{}')");
     const insert = main.prepare('INSERT INTO blobs (id, bytes) VALUES (?, ?)');
     insert.run('committed', Buffer.from('hello, map'));
     insert.run('in-a-file', null);
-    const mapped = new MappedBytesReader(path);
+    const mapped = new MappedReader(path);
     try {
       assert.deepEqual(mapped.bytes('committed'), Buffer.from('hello, map'));
       assert.equal(mapped.bytes('in-a-file'), null, 'NULL bytes: the message is in a file');
       assert.equal(mapped.bytes('missing'), undefined);
+      assert.deepEqual(mapped.bodyTextRow('committed'), ['text', null]);
+      assert.equal(mapped.bodyTextRow('missing'), undefined);
       assert.deepEqual(inlineBytes(main, 'committed', 7, undefined, mapped), Buffer.from('map'));
 
       main.exec('BEGIN');
@@ -80,7 +82,11 @@ test('mmap on and off: the same bytes, whole and in ranges, for inline and file 
           assert.deepEqual(await store.readMessage(meta.blobId), bytes, `mmap ${mmap}: whole`);
           assert.deepEqual(await store.readMessage(meta.blobId, 5, 30), bytes.subarray(5, 30), `mmap ${mmap}: range`);
         }
-        const mapped = (store as unknown as { ctx: { mapped: MappedBytesReader | null } }).ctx.mapped;
+        // SEARCH BODY's text (the map's second statement): the same with and without the map.
+        const [first] = await store.listMessages(inbox.id);
+        assert.ok(first);
+        assert.match(await store.getBodyText(first.blobId), /short body/, `mmap ${mmap}: body text`);
+        const mapped = (store as unknown as { ctx: { mapped: MappedReader | null } }).ctx.mapped;
         assert.equal(mapped !== null, mmap, 'a map only when the setting is on');
       } finally {
         await store.close();

@@ -9,7 +9,7 @@ import { GroupCommit } from './group-commit.js';
 import { INLINE_BLOB_MAX_BYTES } from './inline-blobs.js';
 import type { ShutdownMarker } from './shutdown-marker.js';
 import type { WalCheckpointer } from './wal-checkpointer.js';
-import type { MappedBytesReader } from './mapped-reader.js';
+import type { MappedReader } from './mapped-reader.js';
 import { WalSync } from './wal-sync.js';
 import { MESSAGE_COLUMNS, type MailboxRow } from '../rows.js';
 
@@ -24,7 +24,7 @@ export class SqliteContext {
   /** Copies the WAL into the database file beside the event loop (null: the writer does it alone). */
   checkpointer: WalCheckpointer | null = null;
   /** Reads message bytes stored in rows through a memory map (null: the [store] mmap setting is off). */
-  mapped: MappedBytesReader | null = null;
+  mapped: MappedReader | null = null;
   private readonly statements = new Map<string, Database.Statement>();
   private readonly rawStatements = new Map<string, Database.Statement>();
 

@@ -12,7 +12,7 @@
 import { Readable } from 'node:stream';
 import type Database from 'better-sqlite3';
 import type { FileBlobStore } from '../blobs/file-blobs.js';
-import type { MappedBytesReader } from './mapped-reader.js';
+import type { MappedReader } from './mapped-reader.js';
 
 /**
  * Messages up to this size keep their bytes in their blobs row; bigger ones a content-addressed file.
@@ -40,7 +40,7 @@ const bytesStatements = new WeakMap<Database.Database, Database.Statement>();
  * With `mapped`, the row is read through the memory map first (mapped-reader.ts), and from `db` only
  * when the map's connection does not see it (a row of a transaction not committed yet).
  */
-export function inlineBytes(db: Database.Database, id: string, start = 0, end?: number, mapped: MappedBytesReader | null = null): Buffer | null {
+export function inlineBytes(db: Database.Database, id: string, start = 0, end?: number, mapped: MappedReader | null = null): Buffer | null {
   // undefined: no row; null: the bytes are in the file; an empty blob comes back as an empty Buffer.
   let bytes = mapped?.bytes(id);
   if (bytes === undefined) {
@@ -57,14 +57,14 @@ export function inlineBytes(db: Database.Database, id: string, start = 0, end?: 
 }
 
 /** A message's bytes [start, end), from its row or else from its file. */
-export function readBlob(db: Database.Database, files: FileBlobStore, id: string, start?: number, end?: number, mapped: MappedBytesReader | null = null): Promise<Buffer> {
+export function readBlob(db: Database.Database, files: FileBlobStore, id: string, start?: number, end?: number, mapped: MappedReader | null = null): Promise<Buffer> {
   const inline = inlineBytes(db, id, start, end, mapped);
   return inline ? Promise.resolve(inline) : files.read(id, start, end);
 }
 
 /** A stream of a message's bytes [start, end), from its row or else from its file (a missing one
  *  shows up as an 'error' event, NONEXISTENT). */
-export function streamBlob(db: Database.Database, files: FileBlobStore, id: string, start?: number, end?: number, mapped: MappedBytesReader | null = null): Readable {
+export function streamBlob(db: Database.Database, files: FileBlobStore, id: string, start?: number, end?: number, mapped: MappedReader | null = null): Readable {
   const inline = inlineBytes(db, id, start, end, mapped);
   if (!inline) return files.stream(id, start, end);
   return Readable.from(inline.length > 0 ? [inline] : [], { objectMode: false });

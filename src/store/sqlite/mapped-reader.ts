@@ -1,6 +1,6 @@
-// Message bytes kept in the database (inline-blobs.ts), read through a memory map: a second,
-// read-only connection to the same file with SQLite's mmap_size set (sqlite.org/mmap.html), used for
-// nothing else. Through the map a row's pages are not copied into SQLite's page cache with one
+// Message bytes kept in the database (inline-blobs.ts), and the body text SEARCH reads, through a
+// memory map: a second, read-only connection to the same file with SQLite's mmap_size set
+// (sqlite.org/mmap.html), used for nothing else. Through the map a row's pages are not copied into SQLite's page cache with one
 // pread() each, and a page that is not in memory yet is read by a page fault, for which the kernel
 // reads the pages around it too: on a mailbox that was idle (its pages evicted), reading random
 // messages gets the file into memory after a few hundred faults instead of one small read per page.
@@ -26,9 +26,17 @@ const MAP_BYTES = 8 * 1024 * 1024 * 1024;
  *  read. Reopening costs well under a millisecond; the pages stay in the page cache. */
 export const MAP_IDLE_MS = 60_000;
 
-export class MappedBytesReader {
+/** A content's stored body text, and its summary when the text is left to the file (body-text.ts). */
+export const BODY_TEXT_SQL = 'SELECT body_text, CASE WHEN body_text_in_file THEN summary END FROM blobs WHERE id = ?';
+
+interface MappedStatements {
+  readonly bytes: Database.Statement;
+  readonly bodyText: Database.Statement;
+}
+
+export class MappedReader {
   private db: Database.Database | null = null;
-  private statement: Database.Statement | null = null;
+  private statements: MappedStatements | null = null;
   private closed = false;
   private lastRead = 0;
   private idleTimer: NodeJS.Timeout | null = null;
@@ -44,10 +52,13 @@ export class MappedBytesReader {
    * connection has not committed is not in that snapshot: callers ask the main connection then.
    */
   bytes(id: string): Buffer | null | undefined {
-    const statement = this.statement ?? this.open();
-    if (!statement) return undefined;
-    this.lastRead = performance.now();
-    return statement.get(id) as Buffer | null | undefined;
+    return this.statementsNow()?.bytes.get(id) as Buffer | null | undefined;
+  }
+
+  /** The body text columns of blob `id` (messages.ts getBodyText; SEARCH BODY/TEXT reads one per
+   *  message: ~20% faster through the map on the 100k mailbox), undefined like bytes(). */
+  bodyTextRow(id: string): [text: string, summaryIfInFile: string | null] | undefined {
+    return this.statementsNow()?.bodyText.get(id) as [string, string | null] | undefined;
   }
 
   /** Whether the map is open now (it opens at a read and closes when idle). */
@@ -65,21 +76,30 @@ export class MappedBytesReader {
     this.unmap();
   }
 
+  private statementsNow(): MappedStatements | null {
+    const statements = this.statements ?? this.open();
+    if (statements) this.lastRead = performance.now();
+    return statements;
+  }
+
   private unmap(): void {
     if (this.idleTimer) clearInterval(this.idleTimer);
     this.idleTimer = null;
-    this.statement = null;
+    this.statements = null;
     this.db?.close();
     this.db = null;
   }
 
   /** Opened at the first read, so that a store nobody reads from (CLI commands, tests) has no map. */
-  private open(): Database.Statement | null {
+  private open(): MappedStatements | null {
     if (this.closed) return null;
     const db = new Database(this.path, { readonly: true, fileMustExist: true });
     try {
       db.pragma(`mmap_size = ${MAP_BYTES}`);
-      this.statement = db.prepare('SELECT bytes FROM blobs WHERE id = ?').pluck(true);
+      this.statements = {
+        bytes: db.prepare('SELECT bytes FROM blobs WHERE id = ?').pluck(true),
+        bodyText: db.prepare(BODY_TEXT_SQL).raw(true),
+      };
     } catch (err) {
       db.close();
       throw err;
@@ -88,6 +108,6 @@ export class MappedBytesReader {
     // Checked a few times per idle period; unref'd: it never keeps the process alive.
     this.idleTimer = setInterval(() => this.releaseIfIdle(), Math.max(1, Math.floor(this.idleMs / 4)));
     this.idleTimer.unref();
-    return this.statement;
+    return this.statements;
   }
 }

@@ -5,6 +5,7 @@ import type { Envelope, MessageSummary } from '../../mime/types.js';
 import { StoreError, type MailboxChanges, type MessageMeta } from '../types.js';
 import { bodyTextFromFile } from './body-text.js';
 import { readBlob } from './inline-blobs.js';
+import { BODY_TEXT_SQL } from './mapped-reader.js';
 import { MESSAGE_COLUMNS, type SqliteContext } from './context.js';
 import { PAGE_ROWS, readPackedPages } from './message-pages.js';
 import { searchHeaderText } from './search-headers.js';
@@ -93,10 +94,8 @@ export function getEnvelopeTexts(ctx: SqliteContext, mailboxId: number, uids: re
 /** The body text from the row, or from the file for a text too long to be stored (body-text.ts). A
  *  file gone meanwhile (the last copy expunged) rejects NONEXISTENT, as a row gone does. */
 export async function getBodyText(ctx: SqliteContext, blobId: string): Promise<string> {
-  const row = ctx
-    .stmt('SELECT body_text, CASE WHEN body_text_in_file THEN summary END FROM blobs WHERE id = ?')
-    .raw(true)
-    .get(blobId) as [string, string | null] | undefined;
+  // Through the map when there is one; from the main connection when the map's snapshot lacks the row.
+  const row = ctx.mapped?.bodyTextRow(blobId) ?? (ctx.stmt(BODY_TEXT_SQL).raw(true).get(blobId) as [string, string | null] | undefined);
   if (row === undefined) throw new StoreError('NONEXISTENT', `Message blob ${blobId} does not exist`);
   const [text, summary] = row;
   if (summary === null) return text;

@@ -43,7 +43,7 @@ import * as quotas from './quotas.js';
 import * as metadata from './metadata.js';
 import { appendMessages } from './append-batch.js';
 import { INLINE_BLOB_MAX_BYTES, readBlob, streamBlob } from './inline-blobs.js';
-import { MappedBytesReader } from './mapped-reader.js';
+import { MappedReader } from './mapped-reader.js';
 import { ShutdownMarker } from './shutdown-marker.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 
@@ -118,7 +118,7 @@ export class SqliteStore implements Store {
     const blobs = new FileBlobStore(join(options.dataDir, BLOB_DIR), { fsync });
     const ctx = new SqliteContext(db, blobs, options.analyze, marker, options.inlineBlobMaxBytes ?? INLINE_BLOB_MAX_BYTES);
     if (fsync) ctx.checkpointer = new WalCheckpointer(db.name);
-    if (options.mmap ?? true) ctx.mapped = new MappedBytesReader(db.name);
+    if (options.mmap ?? true) ctx.mapped = new MappedReader(db.name);
     return new SqliteStore(ctx, recovered);
   }
 
