@@ -48,7 +48,7 @@ export interface Config {
     readonly url: string | null;
     /** PostgreSQL connections per node (plus one for LISTEN); unused by "sqlite". */
     readonly poolSize: number;
-    /** "sqlite": read message bytes kept in the database through a memory map; unused by "postgres". */
+    /** "sqlite": read message bytes and body text kept in the database through a memory map; unused by "postgres". */
     readonly mmap: boolean;
   };
   readonly log: {

@@ -65,6 +65,18 @@ test('rows committed by the main connection are read through the map; its open t
     }
   }));
 
+test('a map that cannot be opened leaves the reads to the main connection', () =>
+  withDir((dir) => {
+    const mapped = new MappedReader(join(dir, 'no-such.sqlite'));
+    try {
+      assert.equal(mapped.bytes('any'), undefined, 'no file: not an error, the caller asks the main connection');
+      assert.equal(mapped.bodyTextRow('any'), undefined);
+      assert.equal(mapped.isOpen, false);
+    } finally {
+      mapped.close();
+    }
+  }));
+
 test('mmap on and off: the same bytes, whole and in ranges, for inline and file messages', () =>
   withDir(async (dir) => {
     const small = Buffer.from('From: a@example.org\r\nSubject: small\r\n\r\nshort body\r\n');

@@ -23,7 +23,7 @@ export class SqliteContext {
   readonly pendingBlobs = new Map<string, number>();
   /** Copies the WAL into the database file beside the event loop (null: the writer does it alone). */
   checkpointer: WalCheckpointer | null = null;
-  /** Reads message bytes stored in rows through a memory map (null: the [store] mmap setting is off). */
+  /** Reads message bytes and body text stored in rows through a memory map (null: [store] mmap is off). */
   mapped: MappedReader | null = null;
   private readonly statements = new Map<string, Database.Statement>();
   private readonly rawStatements = new Map<string, Database.Statement>();

@@ -1,12 +1,12 @@
 // Message bytes kept in the database (inline-blobs.ts), and the body text SEARCH reads, through a
 // memory map: a second, read-only connection to the same file with SQLite's mmap_size set
-// (sqlite.org/mmap.html), used for nothing else. Through the map a row's pages are not copied into SQLite's page cache with one
-// pread() each, and a page that is not in memory yet is read by a page fault, for which the kernel
-// reads the pages around it too: on a mailbox that was idle (its pages evicted), reading random
-// messages gets the file into memory after a few hundred faults instead of one small read per page.
-// Measured on the bench's 100,000-message mailbox, random BODY.PEEK[] for 8 s after dropping the
-// page cache: 1,000-12,600 fetches/s in the first two seconds and ~20,000/s after, against
-// 2,500-5,100 and ~17,000/s with pread (docs/BENCHMARKS.md part 8).
+// (sqlite.org/mmap.html), used for nothing else. Through the map a row's pages are not copied into
+// SQLite's page cache with one pread() each, and a page that is not in memory yet is read by a page
+// fault, for which the kernel reads the pages around it too: on a mailbox that was idle (its pages
+// evicted), reading random messages gets the file into memory after a few hundred faults instead
+// of one small read per page. Measured on the bench's 100,000-message mailbox, random BODY.PEEK[]
+// for 8 s after dropping the page cache: 1,000-12,600 fetches/s in the first two seconds and
+// ~20,000/s after, against 2,500-5,100 and ~17,000/s with pread (docs/BENCHMARKS.md part 8).
 //
 // Only this connection maps the file. The one that loads mailboxes reads with pread: a SELECT reads
 // a few MB of pages scattered over the file, and faults would read the neighbouring message bytes
@@ -15,6 +15,8 @@
 // The price: an I/O error while a mapped page is read from disk is a SIGBUS that stops the process
 // (SQLite cannot turn it into SQLITE_IOERR as it does for read()). The map is therefore a setting
 // ([store] mmap, docs/configuration.md): false reads with pread on the main connection, as before.
+// A map that cannot be opened (no file descriptor left, say) is not an error either: the main
+// connection answers, and the map is tried again after MAP_IDLE_MS.
 import Database from 'better-sqlite3';
 
 /** How much of the file SQLite may map: all of it up to its build's limit (2 GiB, SQLITE_MAX_MMAP_SIZE);
@@ -40,6 +42,8 @@ export class MappedReader {
   private closed = false;
   private lastRead = 0;
   private idleTimer: NodeJS.Timeout | null = null;
+  /** When opening the map last failed (performance.now()), or null. */
+  private failedAt: number | null = null;
 
   constructor(
     private readonly path: string,
@@ -77,7 +81,7 @@ export class MappedReader {
   }
 
   private statementsNow(): MappedStatements | null {
-    const statements = this.statements ?? this.open();
+    const statements = this.statements ?? this.tryOpen();
     if (statements) this.lastRead = performance.now();
     return statements;
   }
@@ -91,8 +95,21 @@ export class MappedReader {
   }
 
   /** Opened at the first read, so that a store nobody reads from (CLI commands, tests) has no map. */
-  private open(): MappedStatements | null {
+  private tryOpen(): MappedStatements | null {
     if (this.closed) return null;
+    const now = performance.now();
+    if (this.failedAt !== null && now - this.failedAt < this.idleMs) return null;
+    try {
+      const statements = this.open();
+      this.failedAt = null;
+      return statements;
+    } catch {
+      this.failedAt = now;
+      return null;
+    }
+  }
+
+  private open(): MappedStatements {
     const db = new Database(this.path, { readonly: true, fileMustExist: true });
     try {
       db.pragma(`mmap_size = ${MAP_BYTES}`);
