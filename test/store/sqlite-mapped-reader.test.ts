@@ -2,6 +2,7 @@
 // same bytes as the main connection, the main connection's own uncommitted rows still found, and the
 // [store] mmap = false path (no map at all).
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,5 +104,49 @@ test('mmap on and off: the same bytes, whole and in ranges, for inline and file 
       } finally {
         await store.close();
       }
+    }
+  }));
+
+test('reads through the map while appends commit and the WAL checkpointer copies pages: every read is the message', () =>
+  withDir(async (dir) => {
+    // fsync on: the checkpointer thread (wal-checkpointer.ts) writes into the file the map reads.
+    const store = await openSqliteStore({ dataDir: dir, analyze: analyzeMessage, fsync: true });
+    try {
+      const account = await store.createAccount('sam', 'h');
+      const inbox = await store.getMailbox(account.id, 'INBOX');
+      assert.ok(inbox);
+      let appended = 0;
+      let reads = 0;
+      const appender = async (writer: number): Promise<void> => {
+        for (let i = 0; i < 120; i++) {
+          const body = `From: a@example.org\r\nSubject: ${writer}-${i}\r\n\r\n${'x'.repeat(200 + ((writer * 7919 + i * 104729) % 20000))}\r\n`;
+          await store.appendMessage(inbox.id, { bytes: Buffer.from(body), flags: [], internalDate: Date.now() });
+          appended++;
+        }
+      };
+      const reader = async (): Promise<void> => {
+        for (let round = 0; appended < 600; round++) {
+          const list = await store.listMessages(inbox.id);
+          for (let k = 0; k < list.length; k += 7) {
+            const meta = list[(k + round) % list.length];
+            if (!meta) continue;
+            const bytes = await store.readMessage(meta.blobId);
+            assert.equal(createHash('sha256').update(bytes).digest('hex'), meta.blobId, `UID ${meta.uid}`);
+            reads++;
+          }
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      };
+      await Promise.all([0, 1, 2, 3, 4].map(appender).concat(reader()));
+      assert.equal(appended, 600);
+      // And every message once more, after the last commit and checkpoint.
+      for (const meta of await store.listMessages(inbox.id)) {
+        assert.equal(createHash('sha256').update(await store.readMessage(meta.blobId)).digest('hex'), meta.blobId, `UID ${meta.uid}`);
+        reads++;
+      }
+      assert.ok(reads >= 600);
+      assert.ok((store.walCheckpointer?.completed ?? 0) > 0, 'checkpoints ran meanwhile');
+    } finally {
+      await store.close();
     }
   }));
