@@ -12,7 +12,7 @@
 import { Readable } from 'node:stream';
 import type Database from 'better-sqlite3';
 import type { FileBlobStore } from '../blobs/file-blobs.js';
-import type { MappedReader } from './mapped-reader.js';
+import { BYTES_SQL, type MappedReader } from './mapped-reader.js';
 
 /**
  * Messages up to this size keep their bytes in their blobs row; bigger ones a content-addressed file.
@@ -46,7 +46,7 @@ export function inlineBytes(db: Database.Database, id: string, start = 0, end?: 
   if (bytes === undefined) {
     let statement = bytesStatements.get(db);
     if (!statement) {
-      statement = db.prepare('SELECT bytes FROM blobs WHERE id = ?').pluck(true);
+      statement = db.prepare(BYTES_SQL).pluck(true);
       bytesStatements.set(db, statement);
     }
     bytes = statement.get(id) as Buffer | null | undefined;

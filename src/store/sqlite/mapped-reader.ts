@@ -28,6 +28,9 @@ const MAP_BYTES = 8 * 1024 * 1024 * 1024;
  *  read. Reopening costs well under a millisecond; the pages stay in the page cache. */
 export const MAP_IDLE_MS = 60_000;
 
+/** A content's bytes kept in its row (NULL: in a file; inline-blobs.ts). */
+export const BYTES_SQL = 'SELECT bytes FROM blobs WHERE id = ?';
+
 /** A content's stored body text, and its summary when the text is left to the file (body-text.ts). */
 export const BODY_TEXT_SQL = 'SELECT body_text, CASE WHEN body_text_in_file THEN summary END FROM blobs WHERE id = ?';
 
@@ -114,7 +117,7 @@ export class MappedReader {
     try {
       db.pragma(`mmap_size = ${MAP_BYTES}`);
       this.statements = {
-        bytes: db.prepare('SELECT bytes FROM blobs WHERE id = ?').pluck(true),
+        bytes: db.prepare(BYTES_SQL).pluck(true),
         bodyText: db.prepare(BODY_TEXT_SQL).raw(true),
       };
     } catch (err) {
