@@ -21,8 +21,11 @@ function withDir<T>(fn: (dir: string) => Promise<T> | T): Promise<T> {
     .finally(() => rmSync(dir, { recursive: true, force: true }));
 }
 
+/** The end of this turn of the event loop: the map's read transaction (one per turn) is over. */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 test('rows committed by the main connection are read through the map; its open transaction is read from it', () =>
-  withDir((dir) => {
+  withDir(async (dir) => {
     const path = join(dir, 'db.sqlite');
     const main = new Database(path);
     main.pragma('journal_mode = WAL');
@@ -44,8 +47,27 @@ test('rows committed by the main connection are read through the map; its open t
       assert.equal(mapped.bytes('uncommitted'), undefined, "the map's connection reads committed rows only");
       assert.deepEqual(inlineBytes(main, 'uncommitted', 0, undefined, mapped), Buffer.from('not yet visible elsewhere'));
       main.exec('COMMIT');
-      assert.deepEqual(mapped.bytes('uncommitted'), Buffer.from('not yet visible elsewhere'));
+      // The reads of one turn share a snapshot: a commit shows through the map in the next turn, or
+      // at once after endSnapshot() (what the store calls after its own commits).
+      assert.equal(mapped.bytes('uncommitted'), undefined, 'same turn: the snapshot from before the commit');
+      assert.deepEqual(inlineBytes(main, 'uncommitted', 0, undefined, mapped), Buffer.from('not yet visible elsewhere'), 'same turn: from the main connection');
+      await nextTurn();
+      assert.deepEqual(mapped.bytes('uncommitted'), Buffer.from('not yet visible elsewhere'), 'next turn: through the map');
+      main.prepare('DELETE FROM blobs WHERE id = ?').run('uncommitted');
+      assert.deepEqual(mapped.bytes('uncommitted'), Buffer.from('not yet visible elsewhere'), 'same turn: deleted after the snapshot began');
+      mapped.endSnapshot();
+      assert.equal(mapped.bytes('uncommitted'), undefined, 'after endSnapshot: the deletion is seen');
       assert.equal(inlineBytes(main, 'missing', 0, undefined, mapped), null, 'no row anywhere: null (the file read then says NONEXISTENT)');
+
+      // The turn's transaction holds the WAL until the turn ends, and no longer: then a checkpoint
+      // may copy and reset all of it.
+      main.pragma('busy_timeout = 0');
+      const truncate = (): number => (main.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>)[0]?.busy ?? -1;
+      insert.run('later', Buffer.from('x'));
+      assert.deepEqual(mapped.bytes('committed'), Buffer.from('hello, map'));
+      assert.equal(truncate(), 1, 'while the turn reads: the WAL is in use');
+      await nextTurn();
+      assert.equal(truncate(), 0, 'after the turn: the WAL is free');
 
       // Idle: the map is let go (its pages leave the RSS) and opened again by the next read.
       assert.equal(mapped.isOpen, true);

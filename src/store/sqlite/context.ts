@@ -86,6 +86,7 @@ export class SqliteContext {
   write<T>(fn: () => T): T {
     if (this.db.inTransaction) return this.transaction().immediate(fn) as T; // a savepoint
     const result = this.transaction().immediate(fn) as T;
+    this.mapped?.endSnapshot(); // the map's next read sees this commit
     this.checkpointer?.afterCommit();
     return result;
   }
