@@ -165,6 +165,58 @@ export function mailboxConformance(open: OpenStore): void {
         await rejectsWith(store.mailboxStatus(999999), 'NONEXISTENT');
       }));
 
+    test('mailboxStatus follows flag changes, copy, move, expunge, rename of INBOX and delete', () =>
+      withStore(open, async (store, account) => {
+        const box = await inbox(store, account);
+        const other = await store.createMailbox(account.id, 'Counted');
+        // What STATUS must say, counted from the messages themselves.
+        const expected = async (mailboxId: number): Promise<Record<string, number>> => {
+          const all = await store.listMessages(mailboxId);
+          const has = (m: (typeof all)[number], flag: string): boolean => m.flags.includes(flag);
+          return {
+            messages: all.length,
+            unseen: all.filter((m) => !has(m, '\\Seen')).length,
+            deleted: all.filter((m) => has(m, '\\Deleted')).length,
+            size: all.reduce((s, m) => s + m.size, 0),
+          };
+        };
+        const counted = async (mailboxId: number): Promise<Record<string, number>> => {
+          const { messages, unseen, deleted, size } = await store.mailboxStatus(mailboxId);
+          return { messages, unseen, deleted, size };
+        };
+        const same = async (step: string, ...ids: number[]): Promise<void> => {
+          for (const id of ids) assert.deepEqual(await counted(id), await expected(id), `${step}: mailbox ${id}`);
+        };
+        await appendN(store, box.id, 3);
+        await appendN(store, box.id, 2, ['\\Seen', '\\Flagged']);
+        await appendN(store, box.id, 1, ['\\Deleted']);
+        await store.appendMessages(box.id, [1, 2].map((i) => ({ bytes: Buffer.from(`Subject: batch ${i}\r\n\r\nbody ${'x'.repeat(i * 100)}\r\n`), flags: i === 1 ? ['\\Seen'] : [] })));
+        await same('appends', box.id, other.id);
+        await store.storeFlags(box.id, [1, 2], 'add', ['\\Seen']);
+        await store.storeFlags(box.id, [4], 'remove', ['\\Seen']);
+        await store.storeFlags(box.id, [3, 4], 'add', ['\\Flagged', 'keyword']);
+        await store.storeFlags(box.id, [5], 'replace', ['\\Deleted']);
+        await same('flag changes', box.id);
+        await store.copyMessages(box.id, [1, 3, 5, 6], other.id);
+        await same('copy', box.id, other.id);
+        await store.moveMessages(box.id, [2, 4], other.id);
+        await same('move', box.id, other.id);
+        await store.expunge(box.id);
+        await store.storeFlags(other.id, [1, 2], 'add', ['\\Deleted']);
+        await store.expunge(other.id, [1]);
+        await same('expunge', box.id, other.id);
+        await store.renameMailbox(account.id, 'INBOX', 'Old inbox');
+        const old = await store.getMailbox(account.id, 'Old inbox');
+        const fresh = await store.getMailbox(account.id, 'INBOX');
+        assert.ok(old && fresh);
+        await same('rename of INBOX', old.id, fresh.id);
+        assert.ok(((await counted(old.id)).messages ?? 0) > 0, 'the old INBOX took its messages along');
+        await store.deleteMailbox(account.id, 'Counted');
+        await rejectsWith(store.mailboxStatus(other.id), 'NONEXISTENT');
+        const again = await store.createMailbox(account.id, 'Counted');
+        await same('deleted and made again', again.id);
+      }));
+
     test('claimRecent hands each UID to the first claimer only', () =>
       withStore(open, async (store, account) => {
         const box = await inbox(store, account);

@@ -9,6 +9,7 @@ import type { MessageAnalyzer } from '../types.js';
 import { bodyTextColumns } from './body-text.js';
 import { checkFiles, type BlobRow } from './check-files.js';
 import { readBlob } from './inline-blobs.js';
+import { COUNT_MESSAGES_SQL, type MailboxCounts } from './mailboxes.js';
 import { migrate } from './migrations.js';
 import { BLOB_DIR, DATABASE_FILE } from './sqlite-store.js';
 
@@ -24,6 +25,7 @@ export type CheckProblemKind =
   | 'uidnext'
   | 'highestmodseq'
   | 'quota'
+  | 'mailbox-counts'
   | 'summary';
 
 export interface CheckProblem {
@@ -40,7 +42,7 @@ export interface CheckReport {
 
 export interface CheckOptions {
   readonly analyze: MessageAnalyzer;
-  /** Fix what is safe: refcounts, quota usage, uidnext/highestmodseq, summaries, orphan and temp files. */
+  /** Fix what is safe: refcounts, quota usage, STATUS counts, uidnext/highestmodseq, summaries, orphan and temp files. */
   readonly repair?: boolean;
   /** With repair: also remove the messages whose file is missing or damaged (they are lost anyway). */
   readonly dropMissing?: boolean;
@@ -240,7 +242,8 @@ function dropMessages(db: Database.Database, places: readonly MessagePlace[]): v
   }
 }
 
-/** UIDNEXT above every UID ever used, HIGHESTMODSEQ at least every MODSEQ, quota usage = the sums. */
+/** UIDNEXT above every UID ever used, HIGHESTMODSEQ at least every MODSEQ, STATUS counts and quota
+ *  usage = the sums. */
 function counterChecks(db: Database.Database, add: (kind: CheckProblemKind, detail: string) => CheckProblem): Array<{ fix: () => void }> {
   const out: Array<{ fix: () => void }> = [];
   const boxes = db
@@ -262,6 +265,22 @@ function counterChecks(db: Database.Database, add: (kind: CheckProblemKind, deta
       const p = add('highestmodseq', `${b.login}/${b.name}: HIGHESTMODSEQ ${b.highestmodseq} is below MODSEQ ${b.maxmodseq}`);
       out.push({ fix: () => (db.prepare('UPDATE mailboxes SET highestmodseq = ? WHERE id = ?').run(b.maxmodseq, b.id), (p.repaired = true)) });
     }
+  }
+  // STATUS reads mailbox_counts (migration 15, kept by triggers): they must be what the messages say.
+  const stored = db.prepare('SELECT messages, unseen, deleted, size FROM mailbox_counts WHERE mailbox_id = ?');
+  const actual = db.prepare(COUNT_MESSAGES_SQL);
+  for (const b of boxes) {
+    const has = stored.get(b.id) as MailboxCounts | undefined;
+    const is = actual.get(b.id) as MailboxCounts;
+    if (has && has.messages === is.messages && has.unseen === is.unseen && has.deleted === is.deleted && has.size === is.size) continue;
+    const say = (c: MailboxCounts): string => `${c.messages} message(s), ${c.unseen} unseen, ${c.deleted} deleted, ${c.size} bytes`;
+    const p = add('mailbox-counts', `${b.login}/${b.name}: ${has ? `STATUS counts say ${say(has)}` : 'no STATUS counts'}, the mailbox holds ${say(is)}`);
+    out.push({
+      fix: () => {
+        db.prepare('INSERT OR REPLACE INTO mailbox_counts (mailbox_id, messages, unseen, deleted, size) VALUES (?, ?, ?, ?, ?)').run(b.id, is.messages, is.unseen, is.deleted, is.size);
+        p.repaired = true;
+      },
+    });
   }
   const quotas = db
     .prepare(

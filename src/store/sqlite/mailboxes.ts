@@ -141,22 +141,33 @@ export function listSubscriptions(ctx: SqliteContext, accountId: number): string
   return ctx.stmt('SELECT name FROM subscriptions WHERE account_id = ? ORDER BY name').pluck().all(accountId) as string[];
 }
 
+/** Counts of one mailbox by a pass over its messages: what mailbox_counts (migration 15) holds. */
+export const COUNT_MESSAGES_SQL = `SELECT COUNT(*) AS messages, COALESCE(SUM((sysflags & 1) = 0), 0) AS unseen,
+       COALESCE(SUM((sysflags & 8) != 0), 0) AS deleted, COALESCE(SUM(size), 0) AS size
+  FROM messages WHERE mailbox_id = ?`;
+
+export interface MailboxCounts {
+  readonly messages: number;
+  readonly unseen: number;
+  readonly deleted: number;
+  readonly size: number;
+}
+
 export function mailboxStatus(ctx: SqliteContext, mailboxId: number): MailboxStatus {
   return ctx.read(() => {
     const box = ctx.requireMailbox(mailboxId);
-    const counts = ctx
-      .stmt(
-        `SELECT count(*) AS messages, total((sysflags & 1) = 0) AS unseen, total((sysflags & 8) != 0) AS deleted,
-                total(size) AS size, total(uid >= ?) AS recent
-           FROM messages WHERE mailbox_id = ?`,
-      )
-      .get(box.recent_floor, mailboxId) as { messages: number; unseen: number; deleted: number; size: number; recent: number };
+    // The trigger-kept row (one lookup); a pass over the messages only if it is missing.
+    const counts = (ctx.stmt('SELECT messages, unseen, deleted, size FROM mailbox_counts WHERE mailbox_id = ?').get(mailboxId) ??
+      ctx.stmt(COUNT_MESSAGES_SQL).get(mailboxId)) as MailboxCounts;
+    // \Recent: the UIDs from the floor up, a range of the primary key (none at all in most mailboxes).
+    const recent =
+      box.recent_floor >= box.uidnext ? 0 : (ctx.stmt('SELECT COUNT(*) FROM messages WHERE mailbox_id = ? AND uid >= ?').pluck().get(mailboxId, box.recent_floor) as number);
     return {
       messages: counts.messages,
       unseen: counts.unseen,
       deleted: counts.deleted,
       size: counts.size,
-      recent: counts.recent,
+      recent,
       uidNext: box.uidnext,
       uidValidity: box.uidvalidity,
       highestModseq: box.highestmodseq,

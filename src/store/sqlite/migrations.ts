@@ -239,6 +239,49 @@ const MIGRATIONS: readonly Step[] = [
     const columns = db.prepare('PRAGMA table_info(blobs)').all() as Array<{ name: string }>;
     if (!columns.some((c) => c.name === 'bytes')) db.exec('ALTER TABLE blobs ADD COLUMN bytes BLOB');
   },
+  // 15: STATUS counts per mailbox (messages, unseen, \Deleted, size), kept by triggers like the quota
+  // usage of step 2, so that STATUS reads one row instead of counting the mailbox's messages: 22 ms
+  // against 0.1 ms for Dovecot on a 100,000-message INBOX. sysflags bits: \Seen 1, \Deleted 8.
+  // A flag change that touches neither bit (\Flagged, \Answered, keywords) fires no trigger.
+  `
+  CREATE TABLE IF NOT EXISTS mailbox_counts (
+    mailbox_id INTEGER PRIMARY KEY,
+    messages INTEGER NOT NULL DEFAULT 0,
+    unseen INTEGER NOT NULL DEFAULT 0,
+    deleted INTEGER NOT NULL DEFAULT 0,
+    size INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE TRIGGER IF NOT EXISTS mailbox_counts_mailbox_added AFTER INSERT ON mailboxes BEGIN
+    INSERT OR IGNORE INTO mailbox_counts (mailbox_id) VALUES (NEW.id);
+  END;
+  CREATE TRIGGER IF NOT EXISTS mailbox_counts_mailbox_removed AFTER DELETE ON mailboxes BEGIN
+    DELETE FROM mailbox_counts WHERE mailbox_id = OLD.id;
+  END;
+  CREATE TRIGGER IF NOT EXISTS mailbox_counts_message_added AFTER INSERT ON messages BEGIN
+    INSERT INTO mailbox_counts (mailbox_id, messages, unseen, deleted, size)
+      VALUES (NEW.mailbox_id, 1, (NEW.sysflags & 1) = 0, (NEW.sysflags & 8) != 0, NEW.size)
+      ON CONFLICT (mailbox_id) DO UPDATE SET messages = messages + 1, unseen = unseen + excluded.unseen,
+        deleted = deleted + excluded.deleted, size = size + excluded.size;
+  END;
+  CREATE TRIGGER IF NOT EXISTS mailbox_counts_message_removed AFTER DELETE ON messages BEGIN
+    UPDATE mailbox_counts SET messages = messages - 1, unseen = unseen - ((OLD.sysflags & 1) = 0),
+        deleted = deleted - ((OLD.sysflags & 8) != 0), size = size - OLD.size
+      WHERE mailbox_id = OLD.mailbox_id;
+  END;
+  CREATE TRIGGER IF NOT EXISTS mailbox_counts_message_changed AFTER UPDATE OF mailbox_id, sysflags, size ON messages
+    WHEN NEW.mailbox_id != OLD.mailbox_id OR (NEW.sysflags & 9) != (OLD.sysflags & 9) OR NEW.size != OLD.size BEGIN
+    UPDATE mailbox_counts SET messages = messages - 1, unseen = unseen - ((OLD.sysflags & 1) = 0),
+        deleted = deleted - ((OLD.sysflags & 8) != 0), size = size - OLD.size
+      WHERE mailbox_id = OLD.mailbox_id;
+    INSERT INTO mailbox_counts (mailbox_id, messages, unseen, deleted, size)
+      VALUES (NEW.mailbox_id, 1, (NEW.sysflags & 1) = 0, (NEW.sysflags & 8) != 0, NEW.size)
+      ON CONFLICT (mailbox_id) DO UPDATE SET messages = messages + 1, unseen = unseen + excluded.unseen,
+        deleted = deleted + excluded.deleted, size = size + excluded.size;
+  END;
+  INSERT OR REPLACE INTO mailbox_counts (mailbox_id, messages, unseen, deleted, size)
+    SELECT b.id, COUNT(m.uid), COALESCE(SUM((m.sysflags & 1) = 0), 0), COALESCE(SUM((m.sysflags & 8) != 0), 0), COALESCE(SUM(m.size), 0)
+      FROM mailboxes b LEFT JOIN messages m ON m.mailbox_id = b.id GROUP BY b.id;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
