@@ -16,10 +16,10 @@ const BODY_CONCURRENCY = 4;
 /** The UIDs of the messages that match `key`, ascending. */
 export async function searchMessages(key: SearchKey, ctx: SearchContext): Promise<number[]> {
   const last = ctx.messages[ctx.messages.length - 1];
-  let highestUid = 0;
-  for (const m of ctx.messages) highestUid = Math.max(highestUid, m.meta.uid);
+  let highestUid = ctx.highestUid ?? 0;
+  if (ctx.highestUid === undefined) for (const m of ctx.messages) highestUid = Math.max(highestUid, m.meta.uid);
   const predicate = compileKey(key, {
-    lastMsn: last?.msn ?? 0,
+    lastMsn: ctx.lastMsn ?? last?.msn ?? 0,
     highestUid,
     savedResult: ctx.savedResult,
     now: ctx.now,

@@ -14,8 +14,13 @@ export interface SearchMessage {
 }
 
 export interface SearchContext {
-  /** The selected view, ascending by msn. */
+  /** The selected view, ascending by msn; or only the messages some key limits the search to
+   *  (searchScope), with lastMsn and highestUid then given for the whole view. */
   readonly messages: readonly SearchMessage[];
+  /** `*` in a sequence set: the view's message count; the last of `messages` when absent. */
+  readonly lastMsn?: number;
+  /** `*` in a UID set: the view's highest UID; the highest of `messages` when absent. */
+  readonly highestUid?: number;
   /** Batched; called only when a key needs headers or the Date: header. A UID missing from the
    *  answer is treated as a message without header fields. */
   loadSummaries(uids: readonly number[]): Promise<Map<number, MessageSummary>>;

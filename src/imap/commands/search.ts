@@ -7,6 +7,7 @@ import type { SearchKey } from '../wire/ast.js';
 import { Atom, type ImapData } from '../wire/data.js';
 import { ImapError, type CommandModule } from './types.js';
 import { enableCondstore, viewOf } from './util.js';
+import { searchScope } from './search-scope.js';
 
 export const searchCommand: CommandModule<'SEARCH'> = {
   names: ['SEARCH'],
@@ -32,10 +33,10 @@ export const searchCommand: CommandModule<'SEARCH'> = {
     if (withModseq) await enableCondstore(ctx);
     const mailboxId = view.mailbox.id;
     // A fresh array of fresh objects: \Recent is cleared in place (IMAP4rev2 has none), not copied.
-    const messages = view.messages();
-    if (ctx.rev2) for (const m of messages) m.recent = false;
+    const scope = searchScope(view, cmd.criteria, ctx.savedSearch);
+    if (ctx.rev2) for (const m of scope.messages) m.recent = false;
     const uids = await searchMessages(cmd.criteria, {
-      messages,
+      ...scope,
       loadSummaries: (list) => ctx.store.getSummaries(mailboxId, list),
       ...headerTextLoader(ctx.store, mailboxId),
       ...sentDateLoader(ctx.store, mailboxId),

@@ -5,6 +5,7 @@ import { needsSummary, sortItems, type SortItem } from '../../sort/index.js';
 import { formatUidSet } from '../wire/sequence.js';
 import type { SearchKey } from '../wire/ast.js';
 import { Atom, type ImapData } from '../wire/data.js';
+import { searchScope } from './search-scope.js';
 import { ImapError, type CommandContext, type CommandModule } from './types.js';
 import { viewOf } from './util.js';
 
@@ -19,8 +20,10 @@ export async function matchingItems(ctx: CommandContext, charset: string, search
   }
   const view = viewOf(ctx);
   const mailboxId = view.mailbox.id;
-  const messages = view.messages().map((m) => (ctx.rev2 ? { ...m, recent: false } : m));
+  const scope = searchScope(view, search, ctx.savedSearch);
+  const messages = scope.messages.map((m) => (ctx.rev2 ? { ...m, recent: false } : m));
   const uids = await searchMessages(search, {
+    ...scope,
     messages,
     loadSummaries: (list) => ctx.store.getSummaries(mailboxId, list),
     loadBodyText: (meta) => ctx.store.getBodyText(meta.blobId),
