@@ -6,7 +6,7 @@ import { charsetSupported, searchMessages, SUPPORTED_SEARCH_CHARSETS, type Searc
 import type { SearchKey } from '../wire/ast.js';
 import { Atom, type ImapData } from '../wire/data.js';
 import { ImapError, type CommandModule } from './types.js';
-import { enableCondstore, viewOf } from './util.js';
+import { enableCondstore, numberList, viewOf } from './util.js';
 import { searchScope } from './search-scope.js';
 
 export const searchCommand: CommandModule<'SEARCH'> = {
@@ -48,8 +48,8 @@ export const searchCommand: CommandModule<'SEARCH'> = {
     // RFC 7162 §3.1.5: with a MODSEQ key, the highest MODSEQ of the messages found (none when empty).
     const highest = withModseq && uids.length > 0 ? uids.reduce((a, u) => Math.max(a, view.meta(u)?.modseq ?? 0), 0) : null;
     if (options === null && !ctx.rev2) {
-      const tail: ImapData[] = highest === null ? [] : [[new Atom('MODSEQ'), highest]];
-      await ctx.untagged(new Atom('SEARCH'), ...nums, ...tail);
+      // RFC 7162 §3.1.5: "(MODSEQ n)" after the numbers.
+      await ctx.untagged(numberList('SEARCH', nums, highest === null ? '' : `(MODSEQ ${highest})`));
       return { text: 'SEARCH completed' };
     }
     // RFC 4731 §3.1: RETURN () means ALL; no RETURN under IMAP4rev2 too.

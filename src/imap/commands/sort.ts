@@ -7,7 +7,7 @@ import type { SearchKey } from '../wire/ast.js';
 import { Atom, type ImapData } from '../wire/data.js';
 import { searchScope } from './search-scope.js';
 import { ImapError, type CommandContext, type CommandModule } from './types.js';
-import { viewOf } from './util.js';
+import { numberList, viewOf } from './util.js';
 
 /** UIDs per getSummaries call (as in SEARCH). */
 const SUMMARY_BATCH = 1000;
@@ -52,7 +52,7 @@ export const sortCommand: CommandModule<'SORT'> = {
     const items = await matchingItems(ctx, cmd.charset, cmd.search, needsSummary(cmd.criteria.map((c) => c.key)));
     const nums = sortItems(items, cmd.criteria).map((i) => (cmd.uid ? i.meta.uid : i.msn));
     if (cmd.returnOptions === null) {
-      await ctx.untagged(new Atom('SORT'), ...nums);
+      await ctx.untagged(numberList('SORT', nums));
       return { text: 'SORT completed' };
     }
     // RFC 5267 §3.3: RETURN () means ALL. MIN/MAX are the first and last in sort order (§3.1).

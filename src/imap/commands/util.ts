@@ -2,7 +2,7 @@
 import type { Account, Mailbox } from '../../store/types.js';
 import type { SelectedView } from '../selected.js';
 import { canonicalName } from '../mailbox-names.js';
-import { Atom } from '../wire/data.js';
+import { Atom, Preformatted } from '../wire/data.js';
 import { ImapError, type CommandContext } from './types.js';
 
 export function accountOf(ctx: CommandContext): Account {
@@ -74,4 +74,17 @@ export async function enableCondstore(ctx: CommandContext): Promise<void> {
   if (condstoreOn(ctx)) return;
   ctx.enable('CONDSTORE');
   if (ctx.state.kind === 'selected') await ctx.untagged(...statusLine('OK', `HIGHESTMODSEQ ${ctx.state.view.modseq}`, 'Highest'));
+}
+
+/**
+ * `name n n n ...` (RFC 9051 §7.3.5 SEARCH, RFC 5256 §4 SORT) as one preformatted text: such an answer
+ * may list every message of a mailbox, more numbers than a function call takes as arguments (about
+ * 125,000 in Node 20, then a RangeError), and one joined string is written with one call instead of
+ * one per number. `tail` goes after the numbers, e.g. "(MODSEQ 917)".
+ */
+export function numberList(name: string, nums: readonly number[], tail = ''): Preformatted {
+  const parts = [name];
+  if (nums.length > 0) parts.push(nums.join(' '));
+  if (tail) parts.push(tail);
+  return new Preformatted(parts.join(' '));
 }
