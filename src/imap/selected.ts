@@ -160,13 +160,21 @@ export class SelectedView {
   /** Every message as the client numbers it, for SEARCH and FETCH. */
   messages(): { msn: number; meta: MessageMeta; recent: boolean }[] {
     const out: { msn: number; meta: MessageMeta; recent: boolean }[] = new Array(this.uids.length);
+    this.forEachMessage((msn, meta, recent) => {
+      out[msn - 1] = { msn, meta, recent };
+    });
+    return out;
+  }
+
+  /** Every message in MSN order, without an object per message (SEARCH's pass over a big mailbox). */
+  forEachMessage(fn: (msn: number, meta: MessageMeta, recent: boolean) => void): void {
     const shared = this.uids === this.base.uids && this.own.size === 0;
+    const recent = this.recent.size > 0 ? this.recent : null;
     for (let i = 0; i < this.uids.length; i++) {
       const uid = this.uids[i] as number;
       const meta = shared ? (this.base.metas[i] as MessageMeta) : ((this.own.get(uid) ?? this.base.meta(uid)) as MessageMeta);
-      out[i] = { msn: i + 1, meta, recent: this.recent.size > 0 && this.recent.has(uid) };
+      fn(i + 1, meta, recent !== null && recent.has(uid));
     }
-    return out;
   }
 
   /**

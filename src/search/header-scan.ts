@@ -7,7 +7,7 @@
 import type { SearchKey } from '../imap/wire/ast.js';
 import type { Candidate } from './candidate.js';
 import { foldCase } from './fold.js';
-import type { SearchContext } from './types.js';
+import type { MessageWalk, SearchContext } from './types.js';
 
 /** One SQL parameter each; a search with more header keys than this takes the per-message path. */
 const MAX_NEEDLES = 32;
@@ -66,7 +66,8 @@ export function headerNeedles(key: SearchKey): string[] | null {
 export async function scanHeaders(
   key: SearchKey,
   pending: readonly Candidate[],
-  ctx: Pick<SearchContext, 'messages' | 'scanHeaderText'>,
+  ctx: Pick<SearchContext, 'scanHeaderText'>,
+  walk: MessageWalk,
 ): Promise<Candidate[] | null> {
   const scan = ctx.scanHeaderText;
   if (scan === undefined || pending.length === 0) return null;
@@ -77,7 +78,9 @@ export async function scanHeaders(
     last = Math.max(last, c.msg.meta.uid);
   }
   let inRange = 0;
-  for (const m of ctx.messages) if (m.meta.uid >= first && m.meta.uid <= last) inRange++;
+  walk((_msn, meta) => {
+    if (meta.uid >= first && meta.uid <= last) inRange++;
+  });
   if (pending.length * SCAN_DENSITY < inRange) return null;
   const needles = headerNeedles(key);
   if (needles === null) return null;

@@ -13,10 +13,14 @@ export interface SearchMessage {
   readonly recent: boolean;
 }
 
+/** Calls fn for each message in MSN order. */
+export type MessageWalk = (fn: (msn: number, meta: MessageMeta, recent: boolean) => void) => void;
+
 export interface SearchContext {
   /** The selected view, ascending by msn; or only the messages some key limits the search to
-   *  (searchScope), with lastMsn and highestUid then given for the whole view. */
-  readonly messages: readonly SearchMessage[];
+   *  (searchScope), with lastMsn and highestUid then given for the whole view. As a function: a walk
+   *  over them (no object per message unless it needs more than its metadata to be judged). */
+  readonly messages: readonly SearchMessage[] | MessageWalk;
   /** `*` in a sequence set: the view's message count; the last of `messages` when absent. */
   readonly lastMsn?: number;
   /** `*` in a UID set: the view's highest UID; the highest of `messages` when absent. */

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SearchKey } from '../../src/imap/wire/ast.js';
-import { searchMessages } from '../../src/search/index.js';
+import { searchMessages, type SearchMessage } from '../../src/search/index.js';
 import { context } from './fixtures.js';
 
 const body = (value: string): SearchKey => ({ kind: 'body', value });
@@ -72,4 +72,27 @@ test('SENT* read the sent dates when the store has them, not the summaries', asy
   assert.deepEqual(await searchMessages(key, withDates), [20]);
   assert.deepEqual(sentCalls, [[20, 30]]);
   assert.deepEqual(ctx.summaryCalls, []);
+});
+
+test('a walk over the messages finds what the array finds, with `*` and loads alike', async () => {
+  const keys: SearchKey[] = [
+    { kind: 'flag', flag: '\\Seen', set: true },
+    { kind: 'or', left: { kind: 'flag', flag: '\\Seen', set: true }, right: body('lazy') },
+    { kind: 'and', keys: [{ kind: 'header', field: 'subject', value: 'e' }, { kind: 'uid', set: { kind: 'set', ranges: [{ start: '*', end: '*' }] } }] },
+    { kind: 'seq', set: { kind: 'set', ranges: [{ start: 2, end: '*' }] } },
+    { kind: 'new' },
+  ];
+  for (const key of keys) {
+    const withArray = context();
+    const walked = context();
+    const list = walked.messages as readonly SearchMessage[];
+    const found = await searchMessages(key, {
+      ...walked,
+      messages: (fn) => {
+        for (const m of list) fn(m.msn, m.meta, m.recent);
+      },
+    });
+    assert.deepEqual(found, await searchMessages(key, withArray), JSON.stringify(key));
+    assert.deepEqual([walked.bodyCalls.sort(), walked.summaryCalls], [withArray.bodyCalls.sort(), withArray.summaryCalls], JSON.stringify(key));
+  }
 });

@@ -32,9 +32,7 @@ export const searchCommand: CommandModule<'SEARCH'> = {
     const withModseq = hasModseq(cmd.criteria);
     if (withModseq) await enableCondstore(ctx);
     const mailboxId = view.mailbox.id;
-    // A fresh array of fresh objects: \Recent is cleared in place (IMAP4rev2 has none), not copied.
-    const scope = searchScope(view, cmd.criteria, ctx.savedSearch);
-    if (ctx.rev2) for (const m of scope.messages) m.recent = false;
+    const scope = searchScope(view, cmd.criteria, ctx.savedSearch, ctx.rev2);
     const uids = await searchMessages(cmd.criteria, {
       ...scope,
       loadSummaries: (list) => ctx.store.getSummaries(mailboxId, list),

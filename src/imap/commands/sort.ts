@@ -20,24 +20,20 @@ export async function matchingItems(ctx: CommandContext, charset: string, search
   }
   const view = viewOf(ctx);
   const mailboxId = view.mailbox.id;
-  const scope = searchScope(view, search, ctx.savedSearch);
-  const messages = scope.messages.map((m) => (ctx.rev2 ? { ...m, recent: false } : m));
   const uids = await searchMessages(search, {
-    ...scope,
-    messages,
+    ...searchScope(view, search, ctx.savedSearch, ctx.rev2),
     loadSummaries: (list) => ctx.store.getSummaries(mailboxId, list),
     loadBodyText: (meta) => ctx.store.getBodyText(meta.blobId),
     savedResult: ctx.savedSearch,
     now: Date.now(),
   });
-  const byUid = new Map(messages.map((m) => [m.meta.uid, m]));
   const items: SortItem[] = [];
   for (let i = 0; i < uids.length; i += SUMMARY_BATCH) {
     const batch = uids.slice(i, i + SUMMARY_BATCH);
     const summaries = withSummaries ? await ctx.store.getSummaries(mailboxId, batch) : new Map();
     for (const uid of batch) {
-      const m = byUid.get(uid);
-      if (m) items.push({ msn: m.msn, meta: m.meta, summary: summaries.get(uid) ?? null });
+      const meta = view.meta(uid);
+      if (meta) items.push({ msn: view.msnOf(uid), meta, summary: summaries.get(uid) ?? null });
     }
   }
   return items;
