@@ -165,16 +165,15 @@ export async function listSubscriptions(ctx: PgContext, accountId: number): Prom
   return (await ctx.query<{ name: string }>('SELECT name FROM subscriptions WHERE account_id = $1 ORDER BY name', [accountId])).rows.map((r) => r.name);
 }
 
-/** One statement, so one consistent snapshot. */
+/** One statement, so one consistent snapshot. The counts are the row the triggers keep (schema step
+ *  4); \Recent is a range of the primary key from the floor up, empty in most mailboxes. */
 export async function mailboxStatus(ctx: PgContext, mailboxId: number): Promise<MailboxStatus> {
   const row = (
     await ctx.query<{ uidnext: number; uidvalidity: number; highestmodseq: number; messages: number; unseen: number; deleted: number; size: number; recent: number }>(
-      `SELECT b.uidnext, b.uidvalidity, b.highestmodseq, c.*
-         FROM mailboxes b, LATERAL (
-           SELECT count(*) AS messages, count(*) FILTER (WHERE sysflags & 1 = 0) AS unseen,
-                  count(*) FILTER (WHERE sysflags & 8 <> 0) AS deleted, COALESCE(sum(size), 0)::bigint AS size,
-                  count(*) FILTER (WHERE uid >= b.recent_floor) AS recent
-             FROM messages WHERE mailbox_id = b.id) c
+      `SELECT b.uidnext, b.uidvalidity, b.highestmodseq, COALESCE(c.messages, 0) AS messages, COALESCE(c.unseen, 0) AS unseen,
+              COALESCE(c.deleted, 0) AS deleted, COALESCE(c.size, 0) AS size,
+              (SELECT count(*) FROM messages m WHERE m.mailbox_id = b.id AND m.uid >= b.recent_floor) AS recent
+         FROM mailboxes b LEFT JOIN mailbox_counts c ON c.mailbox_id = b.id
         WHERE b.id = $1`,
       [mailboxId],
     )

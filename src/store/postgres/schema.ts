@@ -152,6 +152,66 @@ const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE blobs ADD COLUMN IF NOT EXISTS search_headers text;
   `,
+  // 4: STATUS counts per mailbox (messages, unseen, \Deleted, size), kept by statement-level triggers
+  // like the quota usage, so that STATUS reads one row instead of counting the mailbox's messages (as
+  // the SQLite store's migration 15). Each statement adds what its new rows count and takes away what
+  // its old rows counted, per mailbox: inserts, deletes, moves and flag changes alike. Every writer
+  // holds the mailbox's row lock (FOR UPDATE) first, so these updates queue behind it and cannot
+  // deadlock among themselves.
+  `
+  CREATE TABLE IF NOT EXISTS mailbox_counts (
+    mailbox_id bigint PRIMARY KEY REFERENCES mailboxes(id) ON DELETE CASCADE,
+    messages bigint NOT NULL DEFAULT 0,
+    unseen bigint NOT NULL DEFAULT 0,
+    deleted bigint NOT NULL DEFAULT 0,
+    size bigint NOT NULL DEFAULT 0
+  );
+  CREATE OR REPLACE FUNCTION postkeep_counts_added() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    INSERT INTO mailbox_counts AS c (mailbox_id, messages, unseen, deleted, size)
+      SELECT mailbox_id, count(*), count(*) FILTER (WHERE sysflags & 1 = 0), count(*) FILTER (WHERE sysflags & 8 <> 0), sum(size)
+        FROM added GROUP BY mailbox_id ORDER BY mailbox_id
+      ON CONFLICT (mailbox_id) DO UPDATE SET messages = c.messages + excluded.messages, unseen = c.unseen + excluded.unseen,
+        deleted = c.deleted + excluded.deleted, size = c.size + excluded.size;
+    RETURN NULL;
+  END $$;
+  CREATE OR REPLACE FUNCTION postkeep_counts_removed() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    UPDATE mailbox_counts c SET messages = c.messages - d.n, unseen = c.unseen - d.unseen, deleted = c.deleted - d.deleted, size = c.size - d.bytes
+      FROM (SELECT mailbox_id, count(*) AS n, count(*) FILTER (WHERE sysflags & 1 = 0) AS unseen,
+                   count(*) FILTER (WHERE sysflags & 8 <> 0) AS deleted, sum(size) AS bytes
+              FROM removed GROUP BY mailbox_id) d
+     WHERE c.mailbox_id = d.mailbox_id;
+    RETURN NULL;
+  END $$;
+  CREATE OR REPLACE FUNCTION postkeep_counts_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    INSERT INTO mailbox_counts AS c (mailbox_id, messages, unseen, deleted, size)
+      SELECT mailbox_id, sum(n), sum(unseen), sum(deleted), sum(bytes) FROM (
+        SELECT mailbox_id, 1 AS n, (sysflags & 1 = 0)::int AS unseen, (sysflags & 8 <> 0)::int AS deleted, size AS bytes FROM after
+        UNION ALL
+        SELECT mailbox_id, -1, -((sysflags & 1 = 0)::int), -((sysflags & 8 <> 0)::int), -size FROM before
+      ) d GROUP BY mailbox_id
+      HAVING sum(n) <> 0 OR sum(unseen) <> 0 OR sum(deleted) <> 0 OR sum(bytes) <> 0
+      ORDER BY mailbox_id
+      ON CONFLICT (mailbox_id) DO UPDATE SET messages = c.messages + excluded.messages, unseen = c.unseen + excluded.unseen,
+        deleted = c.deleted + excluded.deleted, size = c.size + excluded.size;
+    RETURN NULL;
+  END $$;
+  DROP TRIGGER IF EXISTS mailbox_counts_added ON messages;
+  CREATE TRIGGER mailbox_counts_added AFTER INSERT ON messages REFERENCING NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION postkeep_counts_added();
+  DROP TRIGGER IF EXISTS mailbox_counts_removed ON messages;
+  CREATE TRIGGER mailbox_counts_removed AFTER DELETE ON messages REFERENCING OLD TABLE AS removed
+    FOR EACH STATEMENT EXECUTE FUNCTION postkeep_counts_removed();
+  DROP TRIGGER IF EXISTS mailbox_counts_changed ON messages;
+  CREATE TRIGGER mailbox_counts_changed AFTER UPDATE ON messages REFERENCING OLD TABLE AS before NEW TABLE AS after
+    FOR EACH STATEMENT EXECUTE FUNCTION postkeep_counts_changed();
+  INSERT INTO mailbox_counts (mailbox_id, messages, unseen, deleted, size)
+    SELECT b.id, count(m.uid), count(m.uid) FILTER (WHERE m.sysflags & 1 = 0), count(m.uid) FILTER (WHERE m.sysflags & 8 <> 0), COALESCE(sum(m.size), 0)
+      FROM mailboxes b LEFT JOIN messages m ON m.mailbox_id = b.id GROUP BY b.id
+    ON CONFLICT (mailbox_id) DO UPDATE SET messages = excluded.messages, unseen = excluded.unseen, deleted = excluded.deleted, size = excluded.size;
+  `,
 ];
 
 export const PG_SCHEMA_VERSION = MIGRATIONS.length;
