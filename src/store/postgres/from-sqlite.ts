@@ -15,6 +15,7 @@ import type { MessageAnalyzer } from '../types.js';
 import { PG_TYPES, storableJson, storableText } from './context.js';
 import type { MessageSummary } from '../../mime/types.js';
 import { migrate } from './schema.js';
+import { storableEnvelopeText } from './envelope-text.js';
 import { storableSearchHeaders } from './search-headers.js';
 
 export interface MigrationSummary {
@@ -134,9 +135,25 @@ async function copyAll(
       blobBytes += bytes.length;
       const summary = JSON.parse(row.summary) as MessageSummary;
       const bodyText = inFile ? bodyTextFromFile(analyze, bytes, summary) : row.body_text;
-      rows.push({ ...row, summary: storableJson(summary), body_text: storableText(bodyText), bytes, search_headers: storableSearchHeaders(summary) });
+      rows.push({
+        ...row,
+        summary: storableJson(summary),
+        body_text: storableText(bodyText),
+        bytes,
+        search_headers: storableSearchHeaders(summary),
+        envelope_imap: storableEnvelopeText(summary),
+      });
     }
-    await insertRows(client, 'blobs', ['id', 'size', 'refcount', 'summary', 'body_text', 'bytes', 'search_headers'], rows, ['text', 'bigint', 'int', 'jsonb', 'text', 'bytea', 'text']);
+    await insertRows(client, 'blobs', ['id', 'size', 'refcount', 'summary', 'body_text', 'bytes', 'search_headers', 'envelope_imap'], rows, [
+      'text',
+      'bigint',
+      'int',
+      'jsonb',
+      'text',
+      'bytea',
+      'text',
+      'text',
+    ]);
     progress?.(Math.min(i + BLOB_BATCH, blobIds.length), blobIds.length);
   }
 

@@ -8,6 +8,7 @@ import type { MessageSummary } from '../../mime/types.js';
 import { StoreError, type AppendInput, type AppendResult, type MailboxChanges, type MessageMeta } from '../types.js';
 import { MESSAGE_COLUMNS, storableJson, storableText, toMeta, type MessageRow, type PgContext, type Tx } from './context.js';
 import { checkQuota } from './quotas.js';
+import { storableEnvelopeText } from './envelope-text.js';
 import { storableSearchHeaders } from './search-headers.js';
 
 type Analysis = { readonly summary: MessageSummary; readonly bodyText: string };
@@ -22,9 +23,9 @@ export async function referenceBlob(ctx: PgContext, tx: Tx, blobId: string, byte
   }
   // ON CONFLICT: another node may store the same bytes at the same moment.
   await tx.query(
-    `INSERT INTO blobs (id, size, refcount, summary, body_text, bytes, search_headers) VALUES ($1, $2, 1, $3::jsonb, $4, $5, $6)
+    `INSERT INTO blobs (id, size, refcount, summary, body_text, bytes, search_headers, envelope_imap) VALUES ($1, $2, 1, $3::jsonb, $4, $5, $6, $7)
      ON CONFLICT (id) DO UPDATE SET refcount = blobs.refcount + 1`,
-    [blobId, bytes.length, storableJson(analysis.summary), storableText(analysis.bodyText), bytes, storableSearchHeaders(analysis.summary)],
+    [blobId, bytes.length, storableJson(analysis.summary), storableText(analysis.bodyText), bytes, storableSearchHeaders(analysis.summary), storableEnvelopeText(analysis.summary)],
   );
   return analysis.summary;
 }

@@ -3,7 +3,7 @@
 // through LISTEN/NOTIFY (listener.ts).
 import pg from 'pg';
 import type { Readable } from 'node:stream';
-import type { MessageSummary } from '../../mime/types.js';
+import type { Envelope, MessageSummary } from '../../mime/types.js';
 import type {
   Account,
   AccountWithCredentials,
@@ -36,6 +36,7 @@ import * as messages from './messages.js';
 import * as metadata from './metadata.js';
 import * as mutations from './mutations.js';
 import * as quotas from './quotas.js';
+import { getEnvelopeTexts } from './envelope-text.js';
 import { migrate } from './schema.js';
 import * as searchHeaders from './search-headers.js';
 
@@ -179,6 +180,11 @@ export class PostgresStore implements Store {
   }
   getSummaries(mailboxId: number, uids: readonly number[]): Promise<Map<number, MessageSummary>> {
     return messages.getSummaries(this.ctx, mailboxId, uids);
+  }
+
+  /** FETCH (ENVELOPE)'s text per UID, outside the Store interface (envelope-text.ts). */
+  getEnvelopeTexts(mailboxId: number, uids: readonly number[]): Promise<Map<number, string | Envelope>> {
+    return getEnvelopeTexts(this.ctx, mailboxId, uids);
   }
   /** Not part of Store: SEARCH header keys use these when present (src/imap/commands/search.ts). */
   getSearchHeaderText(mailboxId: number, uids: readonly number[]): Promise<Map<number, string | null>> {

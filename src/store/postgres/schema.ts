@@ -212,6 +212,11 @@ const MIGRATIONS: readonly string[] = [
       FROM mailboxes b LEFT JOIN messages m ON m.mailbox_id = b.id GROUP BY b.id
     ON CONFLICT (mailbox_id) DO UPDATE SET messages = excluded.messages, unseen = excluded.unseen, deleted = excluded.deleted, size = excluded.size;
   `,
+  // 5: the ENVELOPE in IMAP syntax per content (envelope-text.ts). NULL for contents stored before:
+  // FETCH reads their Envelope from the summary.
+  `
+  ALTER TABLE blobs ADD COLUMN IF NOT EXISTS envelope_imap text;
+  `,
 ];
 
 export const PG_SCHEMA_VERSION = MIGRATIONS.length;
