@@ -5,6 +5,7 @@
 import type { MessageWalk, SearchMessage } from '../../search/index.js';
 import type { SelectedView } from '../selected.js';
 import type { SearchKey, SequenceSet } from '../wire/ast.js';
+import { resolveSequenceSet } from '../wire/sequence.js';
 
 /** The UID or message-number set a match must be in, when the key has one at its top (alone, or
  *  in its AND): the first of them; the predicate still checks every key. */
@@ -18,22 +19,8 @@ function limitOf(key: SearchKey): Extract<SearchKey, { kind: 'uid' | 'seq' }> | 
  *  message name nothing (a SEARCH key is a test, not a reference: no error as in FETCH). */
 function uidsOfNumbers(view: SelectedView, set: SequenceSet): number[] {
   if (set.kind === 'saved') return [];
-  const count = view.count;
-  const spans: Array<[number, number]> = [];
-  for (const r of set.ranges) {
-    const a = r.start === '*' ? count : r.start;
-    const b = r.end === '*' ? count : r.end;
-    const lo = Math.max(1, Math.min(a, b));
-    const hi = Math.min(count, Math.max(a, b));
-    if (lo <= hi) spans.push([lo, hi]);
-  }
-  spans.sort((x, y) => x[0] - y[0]);
   const uids: number[] = [];
-  let next = 1; // the first number not yet taken
-  for (const [lo, hi] of spans) {
-    for (let msn = Math.max(lo, next); msn <= hi; msn++) uids.push(view.uidAt(msn) as number);
-    next = Math.max(next, hi + 1);
-  }
+  for (const [lo, hi] of resolveSequenceSet(set, view.count)) for (let msn = lo; msn <= hi; msn++) uids.push(view.uidAt(msn) as number);
   return uids;
 }
 
