@@ -19,7 +19,7 @@ async function written(build: (w: ResponseWriter) => Promise<void>): Promise<str
 
 test('numberList: the numbers, then the tail, as SEARCH and SORT write them', async () => {
   assert.equal(numberList('SEARCH', [2, 3, 5]).text, 'SEARCH 2 3 5');
-  assert.equal(numberList('SEARCH', []).text, 'SEARCH', 'RFC 9051 §7.3.5: nothing found, no numbers');
+  assert.equal(numberList('SEARCH', []).text, 'SEARCH', 'RFC 3501 §7.2.5: nothing found, no numbers');
   assert.equal(numberList('SEARCH', [7], '(MODSEQ 917)').text, 'SEARCH 7 (MODSEQ 917)');
   assert.equal(await written((w) => w.untagged([numberList('SORT', [4, 1, 9])])), '* SORT 4 1 9\r\n');
 });

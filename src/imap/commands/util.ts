@@ -77,7 +77,7 @@ export async function enableCondstore(ctx: CommandContext): Promise<void> {
 }
 
 /**
- * `name n n n ...` (RFC 9051 §7.3.5 SEARCH, RFC 5256 §4 SORT) as one preformatted text: such an answer
+ * `name n n n ...` (RFC 3501 §7.2.5 SEARCH, RFC 5256 §4 SORT) as one preformatted text: such an answer
  * may list every message of a mailbox, more numbers than a function call takes as arguments (about
  * 125,000 in Node 20, then a RangeError), and one joined string is written with one call instead of
  * one per number. `tail` goes after the numbers, e.g. "(MODSEQ 917)".
