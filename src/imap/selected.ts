@@ -142,21 +142,6 @@ export class SelectedView {
     }
   }
 
-  /** The messages with these UIDs (ascending, in this view: SelectedView.resolve's answer), as the
-   *  client numbers them; the rest of the mailbox is not looked at. */
-  messagesOf(uids: readonly number[]): { msn: number; meta: MessageMeta; recent: boolean }[] {
-    const out: { msn: number; meta: MessageMeta; recent: boolean }[] = [];
-    let from = 0;
-    for (const uid of uids) {
-      const i = this.lowerBoundFrom(uid, from);
-      if (this.uids[i] !== uid) continue;
-      from = i + 1;
-      const meta = (this.own.get(uid) ?? this.base.meta(uid)) as MessageMeta;
-      out.push({ msn: i + 1, meta, recent: this.recent.size > 0 && this.recent.has(uid) });
-    }
-    return out;
-  }
-
   /** Every message as the client numbers it, for SEARCH and FETCH. */
   messages(): { msn: number; meta: MessageMeta; recent: boolean }[] {
     const out: { msn: number; meta: MessageMeta; recent: boolean }[] = new Array(this.uids.length);

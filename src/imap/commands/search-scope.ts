@@ -39,7 +39,9 @@ export function searchScope(
   else {
     // "$" holds UIDs whichever way it is used (RFC 5182 §2.1).
     const uids = limit.kind === 'uid' || limit.set.kind === 'saved' ? view.resolve(limit.set, true, saved) : uidsOfNumbers(view, limit.set);
-    messages = view.messagesOf(uids).map((m) => (rev2 ? { ...m, recent: false } : m));
+    const list: SearchMessage[] = [];
+    view.walk(uids, 0, uids.length, (msn, meta, recent) => list.push({ msn, meta, recent: recent && !rev2 }));
+    messages = list;
   }
   return { messages, lastMsn: view.count, highestUid: view.highestUid };
 }
