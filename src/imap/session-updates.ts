@@ -80,7 +80,9 @@ export class SelectedUpdates {
           await host.bye('The selected mailbox was deleted');
           return;
         }
-        view.apply(await host.store.changesSince(view.mailbox.id, view.modseq));
+        // Nothing committed since the view's MODSEQ (every change, expunges too, raises HIGHESTMODSEQ):
+        // no second read, which is what a NOOP or an IDLE wake-up in a quiet mailbox comes to.
+        if (box.highestModseq > view.modseq) view.apply(await host.store.changesSince(view.mailbox.id, view.modseq));
         // IMAP4rev1 \Recent: the first session to hear of a message gets it (RFC 3501 §2.3.2).
         if (!host.mode.rev2 && !view.readOnly && view.pendingNewCount > 0) view.claimRecent(await host.store.claimRecent(view.mailbox.id));
       }
