@@ -3,19 +3,19 @@
 // of WARM_SELECTS fresh connections (the figure compared: one sample swung 1.07x-1.49x between
 // runs of one tree, docs/BENCHMARKS.md part 5), UID FETCH 1:* (UID FLAGS) twice (second compared),
 // FETCH n (BODY.PEEK[]) of random messages, 4 in flight on one connection, as MB/s, then FETCH 1:*
-// (ENVELOPE) twice (second compared). Before those, STATUS of the mailbox (median of STATUS_ROUNDS).
+// (ENVELOPE) twice (second compared). Before those, STATUS of the mailbox (short-command.ts: the median of
+// its first runs and of many more).
 // BODY.PEEK rather than BODY[]: the read must not turn into a \Seen flag write. The cold SELECT and
 // the first FETCHes are firstOnly: in a later round (--rounds) the server has built its index already.
 import { ImapClient, type Endpoint, type Reply } from '../load/imap-client.js';
 import { runLoop } from '../load/run-loop.js';
 import { Latencies, round } from '../load/stats.js';
+import { timeShortCommand } from './short-command.js';
 import { PASSWORD, type Figure, type Scenario } from './types.js';
 
 export const BIG_USER = 'big';
 /** Fresh connections whose SELECT makes the warm figure (LOGIN is not timed). */
 const WARM_SELECTS = 21;
-/** STATUS commands whose median is the STATUS figure. */
-const STATUS_ROUNDS = 21;
 
 export async function openBig(endpoint: Endpoint): Promise<{ client: ImapClient; select: Reply }> {
   const client = await ImapClient.connect(endpoint);
@@ -53,18 +53,8 @@ export const bigMailbox: Scenario = {
     const warmSummary = warm.summary();
     const figures: Figure[] = [];
     try {
-      // STATUS of the selected 100k mailbox, as clients poll it: the median of STATUS_ROUNDS.
-      const status = new Latencies();
-      for (let i = 0; i < STATUS_ROUNDS; i++) status.add((await client.command('STATUS INBOX (MESSAGES UNSEEN UIDNEXT)')).ms);
-      const statusSummary = status.summary();
-      figures.push({
-        key: 'status',
-        label: `STATUS (MESSAGES UNSEEN UIDNEXT) (median of ${STATUS_ROUNDS})`,
-        unit: 'ms',
-        better: 'lower',
-        value: round(statusSummary.p50),
-        detail: { max: round(statusSummary.max) },
-      });
+      // STATUS of the selected 100k mailbox, as clients poll it.
+      figures.push(...(await timeShortCommand(client, { key: 'status', label: 'STATUS (MESSAGES UNSEEN UIDNEXT)', command: 'STATUS INBOX (MESSAGES UNSEEN UIDNEXT)' })));
       const flags1 = await client.command('UID FETCH 1:* (UID FLAGS)');
       const flags2 = await client.command('UID FETCH 1:* (UID FLAGS)');
       // BODY.PEEK[] before the ENVELOPE FETCHes, so that both servers read bodies from a page cache
