@@ -3,8 +3,8 @@
 // of WARM_SELECTS fresh connections (the figure compared: one sample swung 1.07x-1.49x between
 // runs of one tree, docs/BENCHMARKS.md part 5), UID FETCH 1:* (UID FLAGS) twice (second compared),
 // FETCH n (BODY.PEEK[]) of random messages, 4 in flight on one connection, as MB/s, then FETCH 1:*
-// (ENVELOPE) twice (second compared). Before those, STATUS of the mailbox (short-command.ts: the median of
-// its first runs and of many more).
+// (ENVELOPE) twice (second compared). Before those, STATUS of the mailbox (short-command.ts: the
+// median of its first runs and of many more).
 // BODY.PEEK rather than BODY[]: the read must not turn into a \Seen flag write. The cold SELECT and
 // the first FETCHes are firstOnly: in a later round (--rounds) the server has built its index already.
 import { ImapClient, type Endpoint, type Reply } from '../load/imap-client.js';

@@ -154,7 +154,7 @@ export interface MailboxCounts {
 }
 
 /** The mailbox row, its trigger-kept counts and \Recent in one statement: one snapshot without a
- *  BEGIN and COMMIT of its own (STATUS is what clients poll most, and was 5 statements). \Recent is
+ *  BEGIN and COMMIT of its own (STATUS is what clients poll most; it was four: BEGIN, row, counts, COMMIT). \Recent is
  *  the UIDs from the floor up, a range of the primary key, counted only when there can be any. */
 const STATUS_SQL = `SELECT b.uidnext, b.uidvalidity, b.highestmodseq, c.messages, c.unseen, c.deleted, c.size,
        CASE WHEN b.recent_floor >= b.uidnext THEN 0
