@@ -5,13 +5,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { analyzeMessage } from '../../src/mime/analyze.js';
-import { envelopeImap } from '../../src/mime/envelope-imap.js';
 import { openPostgresStore } from '../../src/store/postgres/index.js';
+import { ASCII, assertTextAndEnvelope, seedEnvelopeMailbox } from './envelope-text-fixtures.js';
 import { createTestDatabase, pgSkipReason, type TestDatabase } from './postgres-helpers.js';
 
 const skip = await pgSkipReason();
-const ASCII = Buffer.from('From: Ann <ann@example.com>\r\nTo: bob@example.org\r\nSubject: "quoted" \\ back\r\nMessage-ID: <a@b>\r\n\r\nHi\r\n');
-const EIGHT_BIT = Buffer.from('From: Jürgen <j@example.com>\r\nSubject: Grüße\r\n\r\nHallo\r\n', 'utf8');
 
 describe('postgres ENVELOPE text', { skip: skip ?? false }, () => {
   let db: TestDatabase | undefined;
@@ -27,22 +25,15 @@ describe('postgres ENVELOPE text', { skip: skip ?? false }, () => {
     const url = await db.freshSchema();
     const store = await openPostgresStore({ url, analyze: analyzeMessage, poolSize: 2 });
     try {
-      const account = await store.createAccount('env', 'h');
-      const box = await store.getMailbox(account.id, 'INBOX');
-      assert.ok(box);
-      await store.appendMessage(box.id, { bytes: ASCII, flags: [] });
-      await store.appendMessages(box.id, [{ bytes: EIGHT_BIT, flags: [] }]);
-      const summaries = await store.getSummaries(box.id, [1, 2]);
-      const texts = await store.getEnvelopeTexts(box.id, [1, 2]);
-      assert.equal(texts.get(1), envelopeImap(summaries.get(1)!.envelope, false));
-      assert.deepEqual(texts.get(2), summaries.get(2)!.envelope);
+      const boxId = await seedEnvelopeMailbox(store);
+      const { summaries, texts } = await assertTextAndEnvelope(store, boxId);
       // A sparse set (a list, not a range) answers the same; expunged and unknown UIDs are absent.
-      await store.appendMessage(box.id, { bytes: ASCII, flags: [] }); // same content: one blob
-      assert.deepEqual([...(await store.getEnvelopeTexts(box.id, [1, 40, 90])).keys()], [1]);
-      assert.equal((await store.getEnvelopeTexts(box.id, [3])).get(3), texts.get(1));
-      await store.storeFlags(box.id, [3], 'add', ['\\Deleted']);
-      await store.expunge(box.id);
-      assert.deepEqual([...(await store.getEnvelopeTexts(box.id, [1, 2, 3])).keys()], [1, 2]);
+      await store.appendMessage(boxId, { bytes: ASCII, flags: [] }); // same content: one blob
+      assert.deepEqual([...(await store.getEnvelopeTexts(boxId, [1, 40, 90])).keys()], [1]);
+      assert.equal((await store.getEnvelopeTexts(boxId, [3])).get(3), texts.get(1));
+      await store.storeFlags(boxId, [3], 'add', ['\\Deleted']);
+      await store.expunge(boxId);
+      assert.deepEqual([...(await store.getEnvelopeTexts(boxId, [1, 2, 3])).keys()], [1, 2]);
 
       // Contents stored before step 5 have no text: their Envelope comes from the summary.
       const client = new pg.Client({ connectionString: url });
@@ -52,7 +43,7 @@ describe('postgres ENVELOPE text', { skip: skip ?? false }, () => {
       } finally {
         await client.end();
       }
-      const before = await store.getEnvelopeTexts(box.id, [1, 2]);
+      const before = await store.getEnvelopeTexts(boxId, [1, 2]);
       assert.deepEqual(before.get(1), summaries.get(1)!.envelope);
       assert.deepEqual(before.get(2), summaries.get(2)!.envelope);
     } finally {

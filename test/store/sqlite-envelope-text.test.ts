@@ -7,24 +7,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
-import { envelopeImap } from '../../src/mime/envelope-imap.js';
 import { analyzeMessage } from '../../src/mime/analyze.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/index.js';
 import { DATABASE_FILE } from '../../src/store/sqlite/sqlite-store.js';
+import { ASCII, assertTextAndEnvelope, seedEnvelopeMailbox } from './envelope-text-fixtures.js';
 
-const ASCII = Buffer.from('From: Ann <ann@example.com>\r\nTo: bob@example.org\r\nSubject: "quoted" \\ back\r\nMessage-ID: <a@b>\r\n\r\nHi\r\n');
-const EIGHT_BIT = Buffer.from('From: Jürgen <j@example.com>\r\nSubject: Grüße\r\n\r\nHallo\r\n', 'utf8');
 
 async function withStore(fn: (store: SqliteStore, dir: string, boxId: number) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'postkeep-envtext-'));
   const store = await openSqliteStore({ dataDir: dir, analyze: analyzeMessage, fsync: false });
   try {
-    const account = await store.createAccount('env', 'h');
-    const box = await store.getMailbox(account.id, 'INBOX');
-    assert.ok(box);
-    await store.appendMessage(box.id, { bytes: ASCII, flags: [] });
-    await store.appendMessages(box.id, [{ bytes: EIGHT_BIT, flags: [] }]);
-    await fn(store, dir, box.id);
+    await fn(store, dir, await seedEnvelopeMailbox(store));
   } finally {
     await store.close().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
@@ -33,10 +26,7 @@ async function withStore(fn: (store: SqliteStore, dir: string, boxId: number) =>
 
 test('ASCII envelopes come back as IMAP text, 8-bit ones as the Envelope (both append paths)', async () => {
   await withStore(async (store, _dir, boxId) => {
-    const summaries = await store.getSummaries(boxId, [1, 2]);
-    const texts = await store.getEnvelopeTexts(boxId, [1, 2]);
-    assert.equal(texts.get(1), envelopeImap(summaries.get(1)!.envelope, false));
-    assert.deepEqual(texts.get(2), summaries.get(2)!.envelope);
+    const { texts } = await assertTextAndEnvelope(store, boxId);
     // A sparse set (json_each, not a range) answers the same.
     await store.appendMessage(boxId, { bytes: ASCII, flags: [] });
     await store.appendMessage(boxId, { bytes: ASCII, flags: [] }); // same content: one blob
