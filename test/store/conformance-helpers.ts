@@ -1,6 +1,6 @@
 // Helpers shared by the conformance suite files.
 import assert from 'node:assert/strict';
-import type { Account, Mailbox, Store } from '../../src/store/types.js';
+import type { Account, Mailbox, MessageMeta, Store } from '../../src/store/types.js';
 import { StoreError } from '../../src/store/types.js';
 import type { OpenStore } from './conformance.js';
 import { makeMessage } from './fake-analyzer.js';
@@ -42,4 +42,11 @@ export async function rejectsWith(promise: Promise<unknown>, code: StoreError['c
 
 export async function uidsOf(store: Store, mailboxId: number): Promise<number[]> {
   return (await store.listMessages(mailboxId)).map((m) => m.uid);
+}
+
+/** A message's metadata as a plain object of every field: a store may hand out instances of its own
+ *  class (the SQLite page reader derives EMAILID on access), which deepEqual would tell apart. */
+export function metaFields(m: MessageMeta): MessageMeta {
+  const { uid, modseq, flags, internalDate, saveDate, size, blobId, emailId, threadId } = m;
+  return { uid, modseq, flags, internalDate, saveDate, size, blobId, emailId, threadId };
 }

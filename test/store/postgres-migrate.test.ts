@@ -12,6 +12,7 @@ import { BODY_TEXT_INLINE_MAX } from '../../src/store/sqlite/body-text.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import { INLINE_BLOB_MAX_BYTES } from '../../src/store/sqlite/inline-blobs.js';
 import type { Store } from '../../src/store/types.js';
+import { metaFields } from './conformance-helpers.js';
 import { fakeAnalyze, makeMessage } from './fake-analyzer.js';
 import { createTestDatabase, pgSkipReason } from './postgres-helpers.js';
 
@@ -61,7 +62,7 @@ async function snapshot(store: Store): Promise<unknown> {
     const withHash = await store.findAccount(account.login);
     const boxes = [];
     for (const box of await store.listMailboxes(account.id)) {
-      const messages = await store.listMessages(box.id);
+      const messages = (await store.listMessages(box.id)).map(metaFields);
       const summaries = await store.getSummaries(box.id, messages.map((m) => m.uid));
       const bytes = await Promise.all(messages.map((m) => store.readMessage(m.blobId)));
       const texts = await Promise.all(messages.map((m) => store.getBodyText(m.blobId)));

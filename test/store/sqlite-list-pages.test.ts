@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { DATABASE_FILE, openSqliteStore } from '../../src/store/sqlite/index.js';
+import { metaFields } from './conformance-helpers.js';
 import { fakeAnalyze, makeMessage } from './fake-analyzer.js';
 
 test('listMessages: 40,010 messages, gaps at the page boundaries, every one once and in UID order', async () => {
@@ -76,7 +77,7 @@ test('listMessages: every field as the row-array reader reads it (keywords, date
     const list = await store.listMessages(mailboxId);
     const rows = (await store.changesSince(mailboxId, 0)).changed;
     assert.equal(list.length, 4);
-    assert.deepEqual(list, rows);
+    assert.deepEqual(list.map(metaFields), rows.map(metaFields));
     assert.deepEqual(list[1]?.flags, ['\\Seen', '\\Flagged', '$Forwarded', 'Work']);
     assert.equal(list[1]?.internalDate, Date.UTC(1969, 6, 20, 20, 17));
     assert.equal(list[0]?.emailId.startsWith('M'), true);
@@ -95,6 +96,6 @@ test('listMessages: a value the page string cannot carry (a REAL date) falls bac
     const list = await store.listMessages(mailboxId);
     assert.equal(list.length, 4);
     assert.equal(list[2]?.internalDate, 1.5);
-    assert.deepEqual(list, (await store.changesSince(mailboxId, 0)).changed);
+    assert.deepEqual(list.map(metaFields), (await store.changesSince(mailboxId, 0)).changed.map(metaFields));
   });
 });

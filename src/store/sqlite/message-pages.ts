@@ -20,10 +20,34 @@ export const PAGE_ROWS = 20_000;
 // the rows in the order the subquery yields them (UID order, the primary key); an ORDER BY inside
 // the aggregate would sort them again (+50% per page), so the parser checks the order instead.
 const ROW_END = '\x01';
+// concat_ws builds each row's text in one call; the same expression with || made a string per
+// operator (100k rows: 93 against 110 ms).
 const PAGE_SQL = `SELECT count(*), max(uid), group_concat(
-    uid || ' ' || modseq || ' ' || sysflags || ' ' || internal_date || ' ' || save_date || ' ' || size || ' ' ||
-    blob_id || ' ' || thread_id || ' ' || keywords, char(1))
+    concat_ws(' ', uid, modseq, sysflags, internal_date, save_date, size, blob_id, thread_id, keywords), char(1))
   FROM (SELECT * FROM messages WHERE mailbox_id = ? AND uid > ? ORDER BY uid LIMIT ${PAGE_ROWS})`;
+
+/**
+ * A message as loaded here. EMAILID is made from the blob id when asked for: the two strings it
+ * takes ('M' and a slice) were a quarter of what a page allocated, and every one of them survived
+ * into the old generation, so each young-generation GC copied them (first load of 100k messages:
+ * 70-87 against 116-134 ms parsing).
+ */
+class PagedMessageMeta implements MessageMeta {
+  constructor(
+    readonly uid: number,
+    readonly modseq: number,
+    readonly flags: readonly string[],
+    readonly internalDate: number,
+    readonly saveDate: number,
+    readonly size: number,
+    readonly blobId: string,
+    readonly threadId: string,
+  ) {}
+
+  get emailId(): string {
+    return emailIdFor(this.blobId);
+  }
+}
 
 type PageRow = [count: number, lastUid: number | null, text: string | null];
 
@@ -79,7 +103,6 @@ export function parsePage(text: string, after: number, out: MessageMeta[]): bool
     const saveDate = integer();
     const size = integer();
     const blobId = word();
-    const emailId = emailIdFor(blobId);
     const threadId = word();
     let stop = text.indexOf(ROW_END, at);
     if (stop < 0) stop = end;
@@ -87,7 +110,7 @@ export function parsePage(text: string, after: number, out: MessageMeta[]): bool
     at = stop + 1;
     if (!wellFormed || uid <= previousUid) return false;
     previousUid = uid;
-    out.push({ uid, modseq, flags: flagList(sysflags, keywords), internalDate, saveDate, size, blobId, emailId, threadId });
+    out.push(new PagedMessageMeta(uid, modseq, flagList(sysflags, keywords), internalDate, saveDate, size, blobId, threadId));
   }
   return true;
 }
