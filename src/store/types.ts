@@ -69,6 +69,11 @@ export interface MailboxStatus {
   readonly highestModseq: number;
 }
 
+export interface MailboxWithStatus {
+  readonly mailbox: Mailbox;
+  readonly status: MailboxStatus;
+}
+
 /** Everything that happened in a mailbox after some MODSEQ: the one call behind IDLE, NOOP,
  *  other sessions' updates, CONDSTORE and QRESYNC. */
 export interface MailboxChanges {
@@ -199,6 +204,8 @@ export interface Store {
   setSubscribed(accountId: number, name: string, subscribed: boolean): Promise<void>;
   listSubscriptions(accountId: number): Promise<string[]>;
   mailboxStatus(mailboxId: number): Promise<MailboxStatus>;
+  /** getMailbox and mailboxStatus in one read (one snapshot): what STATUS by name needs. */
+  mailboxWithStatus(accountId: number, name: string): Promise<MailboxWithStatus | null>;
   /** The mailbox as it is now (fresh uidNext/highestModseq), or null if it was deleted. */
   getMailboxById(mailboxId: number): Promise<Mailbox | null>;
 

@@ -165,6 +165,27 @@ export function mailboxConformance(open: OpenStore): void {
         await rejectsWith(store.mailboxStatus(999999), 'NONEXISTENT');
       }));
 
+    test('mailboxWithStatus: the mailbox by name and its status in one read, null when there is none', () =>
+      withStore(open, async (store, account) => {
+        const box = await inbox(store, account);
+        await appendN(store, box.id, 2, ['\\Seen']);
+        await appendN(store, box.id, 1, ['\\Deleted']);
+        const work = await store.createMailbox(account.id, 'Work/Projects');
+        await appendN(store, work.id, 1);
+        for (const [name, id] of [['INBOX', box.id], ['inbox', box.id], ['Work/Projects', work.id]] as const) {
+          const found = await store.mailboxWithStatus(account.id, name);
+          assert.ok(found, name);
+          assert.deepEqual(found.mailbox, await store.getMailboxById(id), name);
+          assert.deepEqual(found.status, await store.mailboxStatus(id), name);
+        }
+        const status = (await store.mailboxWithStatus(account.id, 'INBOX'))?.status;
+        assert.deepEqual([status?.messages, status?.unseen, status?.deleted, status?.recent, status?.uidNext], [3, 1, 1, 3, 4]);
+        assert.equal(await store.mailboxWithStatus(account.id, 'work/projects'), null); // only INBOX ignores case
+        assert.equal(await store.mailboxWithStatus(account.id, 'Nope'), null);
+        const other = await store.createAccount(`other-of-${account.login}`, 'hash');
+        assert.equal((await store.mailboxWithStatus(other.id, 'Work/Projects')), null);
+      }));
+
     test('mailboxStatus follows flag changes, copy, move, expunge, rename of INBOX and delete', () =>
       withStore(open, async (store, account) => {
         const box = await inbox(store, account);

@@ -1,13 +1,14 @@
 // STATUS (RFC 9051 §6.3.11; SIZE from RFC 8438, DELETED from RFC 9051, APPENDLIMIT RFC 7889,
 // MAILBOXID RFC 8474, DELETED-STORAGE RFC 9208 §4.1.4). Also used by LIST RETURN (STATUS ...) (RFC 5819).
-import type { Mailbox } from '../../store/types.js';
+import type { Mailbox, MailboxStatus } from '../../store/types.js';
 import type { StatusItem } from '../wire/ast.js';
 import { Atom, type ImapData } from '../wire/data.js';
 import type { CommandContext, CommandModule } from './types.js';
-import { enableCondstore, existingMailbox, noSequenceNumbers } from './util.js';
+import { accountOf, enableCondstore, mailboxName, noSequenceNumbers, noSuchMailbox } from './util.js';
 
-export async function statusResponse(ctx: CommandContext, mailbox: Mailbox, items: readonly StatusItem[]): Promise<ImapData[]> {
-  const st = await ctx.store.mailboxStatus(mailbox.id);
+/** The STATUS response of a mailbox; st: its status, read here when not given. */
+export async function statusResponse(ctx: CommandContext, mailbox: Mailbox, items: readonly StatusItem[], given?: MailboxStatus): Promise<ImapData[]> {
+  const st = given ?? (await ctx.store.mailboxStatus(mailbox.id));
   const values: ImapData[] = [];
   for (const item of items) {
     let value: ImapData;
@@ -61,10 +62,14 @@ export const statusCommand: CommandModule<'STATUS'> = {
   usesSequenceNumbers: noSequenceNumbers,
   capabilities: ['STATUS=SIZE'],
   async run(cmd, ctx) {
-    const mailbox = await existingMailbox(ctx, cmd.mailbox);
+    // The mailbox and its counts in one read (the store's mailboxWithStatus): STATUS is what
+    // clients poll most, and each read of the store has a fixed cost of its own.
+    const name = mailboxName(ctx, cmd.mailbox);
+    const found = await ctx.store.mailboxWithStatus(accountOf(ctx).id, name);
+    if (!found) throw noSuchMailbox(name);
     // RFC 7162 §3.1: STATUS (HIGHESTMODSEQ) is a CONDSTORE enabling command.
     if (cmd.items.includes('HIGHESTMODSEQ')) await enableCondstore(ctx);
-    await ctx.untagged(...(await statusResponse(ctx, mailbox, cmd.items)));
+    await ctx.untagged(...(await statusResponse(ctx, found.mailbox, cmd.items, found.status)));
     return { text: 'STATUS completed' };
   },
 };

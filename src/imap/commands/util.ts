@@ -22,11 +22,16 @@ export function mailboxName(ctx: CommandContext, raw: string): string {
   return canonicalName(ctx.decodeMailboxName(raw));
 }
 
+/** NO [NONEXISTENT] (RFC 5530), or another code, for a mailbox name that names none. */
+export function noSuchMailbox(name: string, code = 'NONEXISTENT'): ImapError {
+  return new ImapError('NO', code, `Mailbox does not exist: ${name}`);
+}
+
 /** The mailbox named by the client, or NO [NONEXISTENT] (RFC 5530). */
 export async function existingMailbox(ctx: CommandContext, raw: string, code = 'NONEXISTENT'): Promise<Mailbox> {
   const name = mailboxName(ctx, raw);
   const mailbox = await ctx.store.getMailbox(accountOf(ctx).id, name);
-  if (!mailbox) throw new ImapError('NO', code, `Mailbox does not exist: ${name}`);
+  if (!mailbox) throw noSuchMailbox(name, code);
   return mailbox;
 }
 

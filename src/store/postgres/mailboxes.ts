@@ -1,7 +1,7 @@
 // Mailbox operations of the PostgreSQL store: create, delete, rename, subscriptions, status, \Recent.
 import { newMailboxId } from '../ids.js';
 import { canonicalName, DELIMITER, validMailboxName } from '../names.js';
-import { StoreError, type Mailbox, type MailboxStatus, type SpecialUse } from '../types.js';
+import { StoreError, type Mailbox, type MailboxStatus, type MailboxWithStatus, type SpecialUse } from '../types.js';
 import { toMailbox, type MailboxRow, type PgContext, type Tx } from './context.js';
 
 function isUniqueViolation(err: unknown): boolean {
@@ -167,18 +167,20 @@ export async function listSubscriptions(ctx: PgContext, accountId: number): Prom
 
 /** One statement, so one consistent snapshot. The counts are the row the triggers keep (schema step
  *  4); \Recent is a range of the primary key from the floor up, empty in most mailboxes. */
-export async function mailboxStatus(ctx: PgContext, mailboxId: number): Promise<MailboxStatus> {
-  const row = (
-    await ctx.query<{ uidnext: number; uidvalidity: number; highestmodseq: number; messages: number; unseen: number; deleted: number; size: number; recent: number }>(
-      `SELECT b.uidnext, b.uidvalidity, b.highestmodseq, COALESCE(c.messages, 0) AS messages, COALESCE(c.unseen, 0) AS unseen,
-              COALESCE(c.deleted, 0) AS deleted, COALESCE(c.size, 0) AS size,
-              (SELECT count(*) FROM messages m WHERE m.mailbox_id = b.id AND m.uid >= b.recent_floor) AS recent
-         FROM mailboxes b LEFT JOIN mailbox_counts c ON c.mailbox_id = b.id
-        WHERE b.id = $1`,
-      [mailboxId],
-    )
-  ).rows[0];
-  if (!row) throw new StoreError('NONEXISTENT', 'The mailbox does not exist (any more)');
+const STATUS_COLUMNS = `b.*, COALESCE(c.messages, 0) AS messages, COALESCE(c.unseen, 0) AS unseen,
+       COALESCE(c.deleted, 0) AS deleted, COALESCE(c.size, 0) AS size,
+       (SELECT count(*) FROM messages m WHERE m.mailbox_id = b.id AND m.uid >= b.recent_floor) AS recent
+  FROM mailboxes b LEFT JOIN mailbox_counts c ON c.mailbox_id = b.id`;
+
+interface StatusRow extends MailboxRow {
+  readonly messages: number;
+  readonly unseen: number;
+  readonly deleted: number;
+  readonly size: number;
+  readonly recent: number;
+}
+
+function toStatus(row: StatusRow): MailboxStatus {
   return {
     messages: row.messages,
     unseen: row.unseen,
@@ -189,6 +191,18 @@ export async function mailboxStatus(ctx: PgContext, mailboxId: number): Promise<
     uidValidity: row.uidvalidity,
     highestModseq: row.highestmodseq,
   };
+}
+
+export async function mailboxStatus(ctx: PgContext, mailboxId: number): Promise<MailboxStatus> {
+  const row = (await ctx.query<StatusRow>(`SELECT ${STATUS_COLUMNS} WHERE b.id = $1`, [mailboxId])).rows[0];
+  if (!row) throw new StoreError('NONEXISTENT', 'The mailbox does not exist (any more)');
+  return toStatus(row);
+}
+
+/** STATUS by name: one query instead of a lookup and then the status (one round trip fewer). */
+export async function mailboxWithStatus(ctx: PgContext, accountId: number, name: string): Promise<MailboxWithStatus | null> {
+  const row = (await ctx.query<StatusRow>(`SELECT ${STATUS_COLUMNS} WHERE b.account_id = $1 AND b.name = $2`, [accountId, canonicalName(name)])).rows[0];
+  return row ? { mailbox: toMailbox(row), status: toStatus(row) } : null;
 }
 
 /** \Recent (RFC 3501): hands the caller every UID from the old floor up; the next caller gets none of them. */

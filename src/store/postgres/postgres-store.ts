@@ -16,6 +16,7 @@ import type {
   Mailbox,
   MailboxChanges,
   MailboxStatus,
+  MailboxWithStatus,
   MessageAnalyzer,
   MessageMeta,
   MetadataChange,
@@ -160,6 +161,9 @@ export class PostgresStore implements Store {
   }
   mailboxStatus(mailboxId: number): Promise<MailboxStatus> {
     return mailboxes.mailboxStatus(this.ctx, mailboxId);
+  }
+  mailboxWithStatus(accountId: number, name: string): Promise<MailboxWithStatus | null> {
+    return mailboxes.mailboxWithStatus(this.ctx, accountId, name);
   }
   getMailboxById(mailboxId: number): Promise<Mailbox | null> {
     return mailboxes.getMailboxById(this.ctx, mailboxId);

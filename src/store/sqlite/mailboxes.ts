@@ -1,7 +1,7 @@
 // Mailbox operations of the SQLite store: create, delete, rename, subscriptions, status, \Recent.
 import { newMailboxId } from '../ids.js';
 import { canonicalName, DELIMITER, validMailboxName } from '../names.js';
-import { StoreError, type Mailbox, type MailboxStatus, type SpecialUse } from '../types.js';
+import { StoreError, type Mailbox, type MailboxStatus, type MailboxWithStatus, type SpecialUse } from '../types.js';
 import { toMailbox, type MailboxRow, type SqliteContext } from './context.js';
 
 function isUniqueViolation(err: unknown): boolean {
@@ -154,18 +154,18 @@ export interface MailboxCounts {
 }
 
 /** The mailbox row, its trigger-kept counts and \Recent in one statement: one snapshot without a
- *  BEGIN and COMMIT of its own (STATUS is what clients poll most; it was four: BEGIN, row, counts, COMMIT). \Recent is
- *  the UIDs from the floor up, a range of the primary key, counted only when there can be any. */
-const STATUS_SQL = `SELECT b.uidnext, b.uidvalidity, b.highestmodseq, c.messages, c.unseen, c.deleted, c.size,
+ *  BEGIN and COMMIT of its own (STATUS is what clients poll most; it was four: BEGIN, row, counts,
+ *  COMMIT). \Recent is the UIDs from the floor up, a range of the primary key, counted only when
+ *  there can be any. Every statement outside a transaction opens and closes a WAL read snapshot
+ *  (about 4 us here, file locks included), so STATUS by name reads the row in the same statement. */
+const STATUS_COLUMNS = `b.*, c.messages, c.unseen, c.deleted, c.size,
        CASE WHEN b.recent_floor >= b.uidnext THEN 0
             ELSE (SELECT COUNT(*) FROM messages m WHERE m.mailbox_id = b.id AND m.uid >= b.recent_floor) END AS recent
-  FROM mailboxes b LEFT JOIN mailbox_counts c ON c.mailbox_id = b.id
- WHERE b.id = ?`;
+  FROM mailboxes b LEFT JOIN mailbox_counts c ON c.mailbox_id = b.id`;
+const STATUS_BY_ID_SQL = `SELECT ${STATUS_COLUMNS} WHERE b.id = ?`;
+const STATUS_BY_NAME_SQL = `SELECT ${STATUS_COLUMNS} WHERE b.account_id = ? AND b.name = ?`;
 
-interface StatusRow {
-  readonly uidnext: number;
-  readonly uidvalidity: number;
-  readonly highestmodseq: number;
+interface StatusRow extends MailboxRow {
   /** null only without a counts row, which the triggers and migration 15 always make. */
   readonly messages: number | null;
   readonly unseen: number;
@@ -174,11 +174,9 @@ interface StatusRow {
   readonly recent: number;
 }
 
-export function mailboxStatus(ctx: SqliteContext, mailboxId: number): MailboxStatus {
-  const row = ctx.stmt(STATUS_SQL).get(mailboxId) as StatusRow | undefined;
-  if (!row) throw new StoreError('NONEXISTENT', 'The mailbox does not exist (any more)');
+function toStatus(ctx: SqliteContext, row: StatusRow): MailboxStatus {
   // A missing counts row (`postkeep check` reports it) costs a pass over the messages, not a wrong answer.
-  const counts: MailboxCounts = row.messages === null ? (ctx.stmt(COUNT_MESSAGES_SQL).get(mailboxId) as MailboxCounts) : (row as MailboxCounts);
+  const counts: MailboxCounts = row.messages === null ? (ctx.stmt(COUNT_MESSAGES_SQL).get(row.id) as MailboxCounts) : (row as MailboxCounts);
   return {
     messages: counts.messages,
     unseen: counts.unseen,
@@ -189,6 +187,17 @@ export function mailboxStatus(ctx: SqliteContext, mailboxId: number): MailboxSta
     uidValidity: row.uidvalidity,
     highestModseq: row.highestmodseq,
   };
+}
+
+export function mailboxStatus(ctx: SqliteContext, mailboxId: number): MailboxStatus {
+  const row = ctx.stmt(STATUS_BY_ID_SQL).get(mailboxId) as StatusRow | undefined;
+  if (!row) throw new StoreError('NONEXISTENT', 'The mailbox does not exist (any more)');
+  return toStatus(ctx, row);
+}
+
+export function mailboxWithStatus(ctx: SqliteContext, accountId: number, name: string): MailboxWithStatus | null {
+  const row = ctx.stmt(STATUS_BY_NAME_SQL).get(accountId, canonicalName(name)) as StatusRow | undefined;
+  return row ? { mailbox: toMailbox(row), status: toStatus(ctx, row) } : null;
 }
 
 /** \Recent (RFC 3501): hands the caller every UID from the old floor up; the next caller gets none of them. */

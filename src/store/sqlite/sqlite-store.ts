@@ -19,6 +19,7 @@ import type {
   Mailbox,
   MailboxChanges,
   MailboxStatus,
+  MailboxWithStatus,
   MessageAnalyzer,
   MessageMeta,
   Quota,
@@ -197,6 +198,10 @@ export class SqliteStore implements Store {
   }
   async mailboxStatus(mailboxId: number): Promise<MailboxStatus> {
     return mailboxes.mailboxStatus(this.ctx, mailboxId);
+  }
+
+  async mailboxWithStatus(accountId: number, name: string): Promise<MailboxWithStatus | null> {
+    return mailboxes.mailboxWithStatus(this.ctx, accountId, name);
   }
   async getMailboxById(mailboxId: number): Promise<Mailbox | null> {
     return mailboxes.getMailboxById(this.ctx, mailboxId);
