@@ -13,7 +13,7 @@ export const copyCommand: CommandModule<'COPY' | 'MOVE'> = {
   async run(cmd, ctx) {
     const view = viewOf(ctx);
     if (cmd.name === 'MOVE') requireWritable(view);
-    const uids = view.resolve(cmd.set, cmd.uid, ctx.savedSearch).filter((u) => !view.isExpunged(u));
+    const uids = view.resolveLive(cmd.set, cmd.uid, ctx.savedSearch);
     // RFC 9051 §6.4.7: TRYCREATE when the target is missing.
     const target = await existingMailbox(ctx, cmd.mailbox, 'TRYCREATE');
     if (uids.length === 0) {

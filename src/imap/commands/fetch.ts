@@ -38,7 +38,7 @@ export const fetchCommand: CommandModule<'FETCH'> = {
     if (changedSince !== null && !items.some((a) => a.kind === 'MODSEQ')) items = [...items, { kind: 'MODSEQ' }];
     // Messages expunged by another session but still numbered here are skipped (RFC 9051 §7.5.1
     // lets the server omit them); their bytes may already be gone.
-    let uids = view.resolve(cmd.set, cmd.uid, ctx.savedSearch).filter((u) => !view.isExpunged(u));
+    let uids = view.resolveLive(cmd.set, cmd.uid, ctx.savedSearch);
     if (changedSince !== null) {
       uids = uids.filter((u) => (view.meta(u)?.modseq ?? 0) > changedSince);
       // RFC 7162 §3.2.6: VANISHED (EARLIER) comes before any FETCH response.

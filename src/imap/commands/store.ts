@@ -17,7 +17,7 @@ export const storeCommand: CommandModule<'STORE'> = {
     // RFC 7162 §3.1: UNCHANGEDSINCE is a CONDSTORE enabling command.
     if (cmd.unchangedSince !== null) await enableCondstore(ctx);
     const condstore = condstoreOn(ctx);
-    const uids = view.resolve(cmd.set, cmd.uid, ctx.savedSearch).filter((u) => !view.isExpunged(u));
+    const uids = view.resolveLive(cmd.set, cmd.uid, ctx.savedSearch);
     if (uids.length === 0) return { text: 'STORE completed' };
     const result = await ctx.store.storeFlags(
       view.mailbox.id,
