@@ -2,27 +2,17 @@
 // at delivery when session-independent (both append paths), the Envelope itself answered where none
 // is stored (8-bit values, rows from before the step), dense and sparse UID sets alike.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { test } from 'node:test';
 import pg from 'pg';
 import { analyzeMessage } from '../../src/mime/analyze.js';
 import { openPostgresStore } from '../../src/store/postgres/index.js';
 import { ASCII, assertTextAndEnvelope, seedEnvelopeMailbox } from './envelope-text-fixtures.js';
-import { createTestDatabase, pgSkipReason, type TestDatabase } from './postgres-helpers.js';
+import { describePostgres } from './postgres-helpers.js';
 
-const skip = await pgSkipReason();
-
-describe('postgres ENVELOPE text', { skip: skip ?? false }, () => {
-  let db: TestDatabase | undefined;
-  before(async () => {
-    db = await createTestDatabase();
-  });
-  after(async () => {
-    await db?.drop();
-  });
+await describePostgres('postgres ENVELOPE text', (freshSchema) => {
 
   test('ASCII envelopes come back as IMAP text, 8-bit ones and rows from before as the Envelope', async () => {
-    assert.ok(db);
-    const url = await db.freshSchema();
+    const url = await freshSchema();
     const store = await openPostgresStore({ url, analyze: analyzeMessage, poolSize: 2 });
     try {
       const boxId = await seedEnvelopeMailbox(store);

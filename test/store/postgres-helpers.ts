@@ -3,6 +3,7 @@
 // When no server can be reached, pgSkipReason() says so and the tests skip with that reason.
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
+import { after, before, describe } from 'node:test';
 import pg from 'pg';
 
 export interface TestDatabase {
@@ -106,4 +107,25 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     },
     drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
   };
+}
+
+/**
+ * describe() over one test database, skipped where no PostgreSQL server is reachable. body gets
+ * freshSchema: a URL of a new empty schema in that database, one per test that asks.
+ */
+export async function describePostgres(title: string, body: (freshSchema: () => Promise<string>) => void): Promise<void> {
+  const skip = await pgSkipReason();
+  describe(title, { skip: skip ?? false }, () => {
+    let db: TestDatabase | undefined;
+    before(async () => {
+      db = await createTestDatabase();
+    });
+    after(async () => {
+      await db?.drop();
+    });
+    body(async () => {
+      if (!db) throw new Error('the test database was not created');
+      return db.freshSchema();
+    });
+  });
 }

@@ -2,26 +2,16 @@
 // triggers): a database from before gets them from its messages, and two nodes changing one mailbox
 // at once leave them right. That they follow every change is in the conformance tests.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { test } from 'node:test';
 import pg from 'pg';
 import { openPostgresStore } from '../../src/store/postgres/index.js';
 import { fakeAnalyze, makeMessage } from './fake-analyzer.js';
-import { createTestDatabase, pgSkipReason, type TestDatabase } from './postgres-helpers.js';
+import { describePostgres } from './postgres-helpers.js';
 
-const skip = await pgSkipReason();
-
-describe('postgres STATUS counts', { skip: skip ?? false }, () => {
-  let db: TestDatabase | undefined;
-  before(async () => {
-    db = await createTestDatabase();
-  });
-  after(async () => {
-    await db?.drop();
-  });
+await describePostgres('postgres STATUS counts', (freshSchema) => {
 
   test('a database from before step 4 gets its counts from its messages', async () => {
-    assert.ok(db);
-    const url = await db.freshSchema();
+    const url = await freshSchema();
     let store = await openPostgresStore({ url, analyze: fakeAnalyze, poolSize: 2 });
     let inboxId: number;
     try {
@@ -52,8 +42,7 @@ describe('postgres STATUS counts', { skip: skip ?? false }, () => {
   });
 
   test('two nodes appending, flagging and expunging in one mailbox at once: the counts stay right', async () => {
-    assert.ok(db);
-    const url = await db.freshSchema();
+    const url = await freshSchema();
     const [a, b] = [await openPostgresStore({ url, analyze: fakeAnalyze, poolSize: 4 }), await openPostgresStore({ url, analyze: fakeAnalyze, poolSize: 4 })];
     try {
       const account = await a.createAccount('kai', 'h');

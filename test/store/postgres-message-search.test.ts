@@ -2,28 +2,18 @@
 // results of the per-message paths, over the MIME corpus and generated headers, also for contents
 // stored without the header text (NULL: computed from the summary).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { test } from 'node:test';
 import fc from 'fast-check';
 import pg from 'pg';
 import { analyzeMessage } from '../../src/mime/analyze.js';
 import { openPostgresStore } from '../../src/store/postgres/index.js';
-import { createTestDatabase, pgSkipReason, type TestDatabase } from './postgres-helpers.js';
+import { describePostgres } from './postgres-helpers.js';
 import { assertSameResults, contexts, keyArbitrary, needlePool, scans, seedCorpusTwice } from './search-scan-helpers.js';
 
-const skip = await pgSkipReason();
-let db: TestDatabase | undefined;
-
-describe('postgres header scan', { skip: skip ?? false }, () => {
-  before(async () => {
-    db = await createTestDatabase();
-  });
-  after(async () => {
-    await db?.drop();
-  });
+await describePostgres('postgres header scan', (freshSchema) => {
 
   test('gives the per-message results, with and without stored header text', async () => {
-    if (!db) throw new Error('the test database was not created');
-    const url = await db.freshSchema();
+    const url = await freshSchema();
     const store = await openPostgresStore({ url, analyze: analyzeMessage, poolSize: 4 });
     try {
       const account = await store.createAccount('scan', 'h');
