@@ -84,18 +84,41 @@ test('listMessages: every field as the row-array reader reads it (keywords, date
   });
 });
 
-test('listMessages: a value the page string cannot carry (a REAL date) falls back to row arrays', async () => {
+test('listMessages: a date or size SQLite holds as REAL (written around the store) reads as it does from row arrays', async () => {
   await withStore(async (store, dataDir) => {
     const mailboxId = await variedMailbox(store);
     const other = new Database(join(dataDir, DATABASE_FILE));
     try {
       other.prepare('UPDATE messages SET internal_date = 1.5 WHERE mailbox_id = ? AND uid = 3').run(mailboxId);
+      other.prepare('UPDATE messages SET size = 2.25, save_date = -7.5 WHERE mailbox_id = ? AND uid = 4').run(mailboxId);
     } finally {
       other.close();
     }
     const list = await store.listMessages(mailboxId);
     assert.equal(list.length, 4);
     assert.equal(list[2]?.internalDate, 1.5);
+    assert.equal(list[3]?.size, 2.25);
+    assert.equal(list[3]?.saveDate, -7.5);
     assert.deepEqual(list.map(metaFields), (await store.changesSince(mailboxId, 0)).changed.map(metaFields));
   });
+});
+
+test('listMessages: a row whose fields do not split as the page expects (a space in a blob id, a REAL MODSEQ) falls back to row arrays', async () => {
+  for (const update of ["UPDATE messages SET blob_id = blob_id || ' x' WHERE mailbox_id = ? AND uid = 2", 'UPDATE messages SET modseq = modseq + 0.5 WHERE mailbox_id = ? AND uid = 1']) {
+    await withStore(async (store, dataDir) => {
+      const mailboxId = await variedMailbox(store);
+      const other = new Database(join(dataDir, DATABASE_FILE));
+      try {
+        other.pragma('foreign_keys = OFF');
+        other.prepare(update).run(mailboxId);
+      } finally {
+        other.close();
+      }
+      const list = await store.listMessages(mailboxId);
+      const rows = (await store.changesSince(mailboxId, 0)).changed;
+      assert.equal(list.length, 4, update);
+      assert.deepEqual(list.map(metaFields), rows.map(metaFields), update);
+      assert.equal(list[1]?.blobId, rows[1]?.blobId);
+    });
+  }
 });
