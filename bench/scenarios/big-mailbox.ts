@@ -54,7 +54,7 @@ export const bigMailbox: Scenario = {
     const figures: Figure[] = [];
     try {
       // STATUS of the selected 100k mailbox, as clients poll it.
-      figures.push(...(await timeShortCommand(client, { key: 'status', label: 'STATUS (MESSAGES UNSEEN UIDNEXT)', command: 'STATUS INBOX (MESSAGES UNSEEN UIDNEXT)' })));
+      figures.push(...(await timeShortCommand(client, target.pids(), { key: 'status', label: 'STATUS (MESSAGES UNSEEN UIDNEXT)', command: 'STATUS INBOX (MESSAGES UNSEEN UIDNEXT)' })));
       const flags1 = await client.command('UID FETCH 1:* (UID FLAGS)');
       const flags2 = await client.command('UID FETCH 1:* (UID FLAGS)');
       // BODY.PEEK[] before the ENVELOPE FETCHes, so that both servers read bodies from a page cache

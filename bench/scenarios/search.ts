@@ -41,7 +41,7 @@ export const search: Scenario = {
       for (const [key, label, command] of queries) {
         if (key === 'search_uid_range') {
           // Sub-millisecond (two single samples swung 0.13-0.69 ms): short-command.ts.
-          figures.push(...(await timeShortCommand(client, { key, label, command, detail: () => ({ hits }) })));
+          figures.push(...(await timeShortCommand(client, target.pids(), { key, label, command, detail: () => ({ hits }) })));
           continue;
         }
         const first = await client.command(command);
