@@ -108,7 +108,8 @@ export function readPackedPages(ctx: SqliteContext, mailboxId: number): MessageM
 
 /** Appends the page's messages to out; false if UID, MODSEQ or the system flags was not a plain
  *  integer (a value stored as REAL or text would be: then nothing here can be trusted), a row had
- *  fewer fields, or the UIDs, all above `after`, did not ascend. */
+ *  other than five fields between those and its keywords (the getters count on five), or the
+ *  UIDs, all above `after`, did not ascend. */
 export function parsePage(text: string, after: number, out: MessageMeta[]): boolean {
   let previousUid = after;
   let at = 0;
