@@ -56,3 +56,22 @@ export function toMailbox(row: MailboxRow): Mailbox {
     mailboxId: row.mailbox_id,
   };
 }
+
+/** The mailbox columns a raw (array) row starts with, in mailboxFromColumns's order. */
+export const MAILBOX_COLUMN_LIST = 'id, account_id, name, uidvalidity, uidnext, highestmodseq, special_use, mailbox_id';
+
+/** The first columns of a raw row read with MAILBOX_COLUMN_LIST: toMailbox without a row object. */
+export type MailboxColumns = readonly [number, number, string, number, number, number, string | null, string, ...unknown[]];
+
+export function mailboxFromColumns(row: MailboxColumns): Mailbox {
+  return {
+    id: row[0],
+    accountId: row[1],
+    name: row[2],
+    uidValidity: row[3],
+    uidNext: row[4],
+    highestModseq: row[5],
+    specialUse: row[6] as SpecialUse | null,
+    mailboxId: row[7],
+  };
+}

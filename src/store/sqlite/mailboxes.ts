@@ -2,6 +2,7 @@
 import { newMailboxId } from '../ids.js';
 import { canonicalName, DELIMITER, validMailboxName } from '../names.js';
 import { StoreError, type Mailbox, type MailboxStatus, type MailboxWithStatus, type SpecialUse } from '../types.js';
+import { MAILBOX_COLUMN_LIST, mailboxFromColumns } from '../rows.js';
 import { toMailbox, type MailboxRow, type SqliteContext } from './context.js';
 
 function isUniqueViolation(err: unknown): boolean {
@@ -160,7 +161,7 @@ export interface MailboxCounts {
  *  (about 4 us here, file locks included), so STATUS by name reads the row in the same statement.
  *  Read as an array (rawStmt): a row object costs better-sqlite3 an internalized key and a map
  *  transition per column, half of this statement's time (docs/BENCHMARKS.md part 12). */
-const STATUS_COLUMNS = `b.id, b.account_id, b.name, b.uidvalidity, b.uidnext, b.highestmodseq, b.special_use, b.mailbox_id,
+const STATUS_COLUMNS = `${MAILBOX_COLUMN_LIST.split(', ').map((c) => `b.${c}`).join(', ')},
        c.messages, c.unseen, c.deleted, c.size,
        CASE WHEN b.recent_floor >= b.uidnext THEN 0
             ELSE (SELECT COUNT(*) FROM messages m WHERE m.mailbox_id = b.id AND m.uid >= b.recent_floor) END
@@ -168,36 +169,16 @@ const STATUS_COLUMNS = `b.id, b.account_id, b.name, b.uidvalidity, b.uidnext, b.
 const STATUS_BY_ID_SQL = `SELECT ${STATUS_COLUMNS} WHERE b.id = ?`;
 const STATUS_BY_NAME_SQL = `SELECT ${STATUS_COLUMNS} WHERE b.account_id = ? AND b.name = ?`;
 
-/** STATUS_COLUMNS in order. `messages` is null only without a counts row, which the triggers and
- *  migration 15 always make. */
+/** STATUS_COLUMNS in order: the mailbox's, then its counts. `messages` is null only without a
+ *  counts row, which the triggers and migration 15 always make. */
 type StatusRow = [
-  id: number,
-  accountId: number,
-  name: string,
-  uidValidity: number,
-  uidNext: number,
-  highestModseq: number,
-  specialUse: string | null,
-  mailboxId: string,
+  ...mailbox: [id: number, accountId: number, name: string, uidValidity: number, uidNext: number, highestModseq: number, specialUse: string | null, mailboxId: string],
   messages: number | null,
   unseen: number,
   deleted: number,
   size: number,
   recent: number,
 ];
-
-function statusMailbox(row: StatusRow): Mailbox {
-  return {
-    id: row[0],
-    accountId: row[1],
-    name: row[2],
-    uidValidity: row[3],
-    uidNext: row[4],
-    highestModseq: row[5],
-    specialUse: row[6] as SpecialUse | null,
-    mailboxId: row[7],
-  };
-}
 
 function toStatus(ctx: SqliteContext, row: StatusRow): MailboxStatus {
   // A missing counts row (`postkeep check` reports it) costs a pass over the messages, not a wrong answer.
@@ -223,7 +204,7 @@ export function mailboxStatus(ctx: SqliteContext, mailboxId: number): MailboxSta
 
 export function mailboxWithStatus(ctx: SqliteContext, accountId: number, name: string): MailboxWithStatus | null {
   const row = ctx.rawStmt(STATUS_BY_NAME_SQL).get(accountId, canonicalName(name)) as StatusRow | undefined;
-  return row ? { mailbox: statusMailbox(row), status: toStatus(ctx, row) } : null;
+  return row ? { mailbox: mailboxFromColumns(row), status: toStatus(ctx, row) } : null;
 }
 
 /** \Recent (RFC 3501): hands the caller every UID from the old floor up; the next caller gets none of them. */
