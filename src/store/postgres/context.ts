@@ -4,6 +4,7 @@
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import { ChangeNotifier } from '../events.js';
+import { WatchedMailboxes } from '../watched.js';
 import { StoreError, type MessageAnalyzer } from '../types.js';
 import { type MailboxRow } from '../rows.js';
 
@@ -69,7 +70,7 @@ export class PgContext {
   /** This store's name in NOTIFY payloads, so that it does not announce its own changes twice. */
   readonly node = randomBytes(6).toString('hex');
   /** Mailboxes sessions of this node have read: after a lost LISTEN connection these are told to look. */
-  readonly watched = new Set<number>();
+  readonly watched = new WatchedMailboxes();
 
   constructor(
     readonly pool: pg.Pool,
@@ -106,13 +107,8 @@ export class PgContext {
     }
   }
 
-  /** Remembers a mailbox a session looks at (bounded: a long-running node forgets the oldest). */
+  /** Remembers a mailbox a session looks at. */
   watch(mailboxId: number): void {
-    if (this.watched.has(mailboxId)) return;
-    if (this.watched.size >= 100_000) {
-      const oldest = this.watched.values().next();
-      if (!oldest.done) this.watched.delete(oldest.value);
-    }
     this.watched.add(mailboxId);
   }
 

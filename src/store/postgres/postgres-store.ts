@@ -247,7 +247,7 @@ export class PostgresStore implements Store {
  *  node's sessions look at gets a wake-up with its current HIGHESTMODSEQ (sessions that are up to
  *  date ignore it; the others ask changesSince). */
 async function resync(ctx: PgContext): Promise<void> {
-  const ids = [...ctx.watched];
+  const ids = ctx.watched.ids();
   if (ids.length === 0) return;
   try {
     const rows = (await ctx.query<{ id: number; highestmodseq: number }>('SELECT id, highestmodseq FROM mailboxes WHERE id = ANY($1::bigint[])', [ids])).rows;

@@ -2,6 +2,7 @@
 // files, change events, and the few helpers every mutation needs (modseq, blob references).
 import type Database from 'better-sqlite3';
 import { ChangeNotifier } from '../events.js';
+import { WatchedMailboxes } from '../watched.js';
 import type { FileBlobStore } from '../blobs/file-blobs.js';
 import { StoreError, type MessageAnalyzer, type MessageMeta } from '../types.js';
 import { flagList } from '../flags.js';
@@ -19,6 +20,8 @@ type RawMessageRow = [number, number, number, string, number, number, number, st
 
 export class SqliteContext {
   readonly notifier = new ChangeNotifier();
+  /** Mailboxes sessions look at: external-changes.ts tells them of other processes' commits. */
+  readonly watched = new WatchedMailboxes();
   /** Blob ids an append in this process has written but not yet committed: never reap those. */
   readonly pendingBlobs = new Map<string, number>();
   /** Copies the WAL into the database file beside the event loop (null: the writer does it alone). */

@@ -53,6 +53,7 @@ export function getMailbox(ctx: SqliteContext, accountId: number, name: string):
 }
 
 export function getMailboxById(ctx: SqliteContext, id: number): Mailbox | null {
+  ctx.watched.add(id);
   const row = ctx.mailboxRow(id);
   return row ? toMailbox(row) : null;
 }

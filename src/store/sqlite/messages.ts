@@ -11,6 +11,7 @@ import { PAGE_ROWS, readPackedPages } from './message-pages.js';
 import { searchHeaderText } from './search-headers.js';
 
 export function listMessages(ctx: SqliteContext, mailboxId: number): MessageMeta[] {
+  ctx.watched.add(mailboxId);
   return ctx.read(() => {
     ctx.requireMailbox(mailboxId);
     return readPackedPages(ctx, mailboxId) ?? listMessageRows(ctx, mailboxId);
@@ -33,6 +34,7 @@ function listMessageRows(ctx: SqliteContext, mailboxId: number): MessageMeta[] {
 }
 
 export function changesSince(ctx: SqliteContext, mailboxId: number, modseq: number): MailboxChanges {
+  ctx.watched.add(mailboxId);
   return ctx.read(() => {
     const box = ctx.requireMailbox(mailboxId);
     if (modseq >= box.highestmodseq) return { highestModseq: box.highestmodseq, expunged: [], changed: [] };

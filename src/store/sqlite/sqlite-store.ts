@@ -44,6 +44,7 @@ import * as quotas from './quotas.js';
 import * as metadata from './metadata.js';
 import { appendMessages } from './append-batch.js';
 import { INLINE_BLOB_MAX_BYTES, readBlob, streamBlob } from './inline-blobs.js';
+import { ExternalChanges } from './external-changes.js';
 import { MappedReader } from './mapped-reader.js';
 import { ShutdownMarker } from './shutdown-marker.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
@@ -81,6 +82,8 @@ export class SqliteStore implements Store {
     /** The last handle on this database did not close (crash, power cut, SIGKILL), so every mailbox's
      *  HIGHESTMODSEQ and UIDNEXT were moved ahead at this open (shutdown-marker.ts). For the server's log. */
     readonly recoveredFromUncleanShutdown: boolean,
+    /** Tells sessions of other processes' commits (external-changes.ts). */
+    private readonly external: ExternalChanges,
   ) {}
 
   static open(options: SqliteStoreOptions): SqliteStore {
@@ -120,7 +123,9 @@ export class SqliteStore implements Store {
     const ctx = new SqliteContext(db, blobs, options.analyze, marker, options.inlineBlobMaxBytes ?? INLINE_BLOB_MAX_BYTES);
     if (fsync) ctx.checkpointer = new WalCheckpointer(db.name);
     if (options.mmap ?? true) ctx.mapped = new MappedReader(db.name);
-    return new SqliteStore(ctx, recovered);
+    const external = new ExternalChanges(db, ctx.watched, ctx.notifier);
+    external.start();
+    return new SqliteStore(ctx, recovered, external);
   }
 
   /** The background WAL checkpointer (wal-checkpointer.ts), null without fsync; for diagnostics and tests. */
@@ -281,6 +286,7 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.external.stop();
     try {
       await this.ctx.checkpointer?.close();
       await this.ctx.walSync.close();
