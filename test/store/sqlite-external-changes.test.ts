@@ -48,6 +48,9 @@ test('check() signals the watched mailboxes another connection changed', () => {
     ours.exec('UPDATE mailboxes SET highestmodseq = 21 WHERE id = 2');
     external.check();
     assert.equal(heard.length, 0, 'our own commits are signalled where they are made, not here');
+    theirs.pragma('wal_checkpoint(PASSIVE)');
+    external.check();
+    assert.equal(heard.length, 0, "another connection's checkpoint (the checkpoint thread's) is no commit");
 
     theirs.exec('UPDATE mailboxes SET highestmodseq = 31 WHERE id = 3');
     theirs.exec('UPDATE mailboxes SET highestmodseq = 12 WHERE id = 1');
