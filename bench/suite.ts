@@ -9,7 +9,7 @@ import { dovecot } from './dovecot/target.js';
 import { postkeepPg, type PgTargetOptions } from './postkeep/pg-target.js';
 import { postkeep } from './postkeep/target.js';
 import { dropAllBenchDatabases, serverDescription } from './postgres/database.js';
-import { waitForDrain } from './load/drain.js';
+import { waitForDrain, waitForQuiet } from './load/drain.js';
 import { pgRows } from './report-pg.js';
 import { printResult, updateDoc, writeResults, type RunResult, type ScenarioResult } from './report.js';
 import { combineRounds, roundOrder, type Outcome } from './rounds.js';
@@ -197,11 +197,12 @@ async function runRounds(kinds: readonly ServerKind[], settingsOf: (k: ServerKin
   return out;
 }
 
-/** The last round's connections (on any server) closed before the next round starts. */
+/** The last round's connections (on any server) closed, and its work done, before the next round starts. */
 async function drain(sessions: readonly Session[], log: (line: string) => void): Promise<void> {
   const ports = sessions.flatMap((x) => (x.target ? [x.target.imap.port, ...(x.target.lmtp ? [x.target.lmtp.port] : [])] : []));
   const left = await waitForDrain(ports, 120_000);
   if (left > 0) log(`still ${left} connections open after 120 s; going on`);
+  if (!(await waitForQuiet())) log('the CPUs stayed busy for 60 s after the last round; going on');
 }
 
 export async function runSuite(options: SuiteOptions): Promise<RunResult> {
