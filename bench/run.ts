@@ -105,6 +105,7 @@ try {
     rounds,
     // With rounds, all servers are seeded before the first scenario: see runRounds in suite.ts.
     settleMs: quick ? 0 : 70_000,
+    waitForQuietCpus: true,
     log: (line) => console.error(line),
     print: true,
   });
