@@ -1,6 +1,6 @@
-// Commits of other processes (postkeep deliver from an MTA's pipe, postkeep import beside a running
-// server, another server on the same data directory) raise no change signal in this one: the
-// notifier is in-process (events.ts). Without this, a client in IDLE never heard of mail that
+// Commits of other processes (postkeep deliver from an MTA's pipe, postkeep import or user beside a
+// running server; one server owns a data directory, src/server/data-lock.ts) raise no change
+// signal in the server: the notifier is in-process (events.ts). Without this, a client in IDLE never heard of mail that
 // `postkeep deliver` stored; it saw it at its next command. So, while anyone listens, the store
 // asks SQLite every POLL_MS whether another connection committed (PRAGMA data_version, which
 // changes only then: sqlite.org/pragma.html#pragma_data_version), and if so reads the HIGHESTMODSEQ
