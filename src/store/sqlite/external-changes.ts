@@ -1,11 +1,12 @@
 // Commits of other processes (postkeep deliver from an MTA's pipe, postkeep import or user beside a
-// running server; one server owns a data directory, src/server/data-lock.ts) raise no change
-// signal in the server: the notifier is in-process (events.ts). Without this, a client in IDLE never heard of mail that
-// `postkeep deliver` stored; it saw it at its next command. So, while anyone listens, the store
-// asks SQLite every POLL_MS whether another connection committed (PRAGMA data_version, which
-// changes only then: sqlite.org/pragma.html#pragma_data_version), and if so reads the HIGHESTMODSEQ
-// of the mailboxes sessions look at (watched.ts) and signals those that moved. Sessions that are up
-// to date ignore a signal; the others pull what changed as they do for one of our own commits.
+// running server; one server owns a data directory, src/server/data-lock.ts) raise no change signal
+// in the server: the notifier is in-process (events.ts). Without this, a client in IDLE never heard
+// of mail that `postkeep deliver` stored; it saw it at its next command. So, while anyone listens,
+// the store asks SQLite every POLL_MS whether another connection committed (PRAGMA data_version,
+// which changes only then: sqlite.org/pragma.html#pragma_data_version), and if so reads the
+// HIGHESTMODSEQ of the mailboxes sessions look at (watched.ts) and signals those that moved.
+// Sessions that are up to date ignore a signal; the others pull what changed as they do for one of
+// our own commits.
 // The checkpoint thread's PASSIVE checkpoints (checkpoint-worker.ts) leave data_version alone, so
 // they raise no false alarm; each alarm reads the watched rows (10-18 ms for 10,000 mailboxes).
 import type Database from 'better-sqlite3';
