@@ -8,7 +8,8 @@ import type { MessageAnalyzer, Store } from './types.js';
 export interface OpenStoreOptions {
   /** src/mime/analyze.ts's analyzeMessage (injected: the store layer does not import the MIME parser). */
   readonly analyze: MessageAnalyzer;
-  /** PostgreSQL: LISTEN for other nodes' changes (default true; one-shot CLI commands turn it off). */
+  /** Hear of other processes' changes (default true; one-shot CLI commands turn it off): PostgreSQL
+   *  LISTENs for other nodes' NOTIFY, SQLite polls for other connections' commits. */
   readonly listen?: boolean;
   /** PostgreSQL: the LISTEN connection was lost and is being retried (for the log). */
   readonly onProblem?: (err: Error, retryInMs: number) => void;
@@ -18,7 +19,7 @@ export function openStore(config: Config, options: OpenStoreOptions): Promise<St
   const store = config.store;
   switch (store.kind) {
     case 'sqlite':
-      return openSqliteStore({ dataDir: config.dataDir, analyze: options.analyze, mmap: store.mmap });
+      return openSqliteStore({ dataDir: config.dataDir, analyze: options.analyze, mmap: store.mmap, listen: options.listen ?? true });
     case 'postgres':
       if (store.url === null) throw new Error('[store] kind = "postgres" needs url (config validation should have caught it)');
       return openPostgresStore({

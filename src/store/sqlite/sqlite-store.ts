@@ -69,6 +69,9 @@ export interface SqliteStoreOptions {
   readonly inlineBlobMaxBytes?: number;
   /** Read message bytes stored in rows through a memory map (mapped-reader.ts; default true). */
   readonly mmap?: boolean;
+  /** Tell this process's sessions of other processes' commits (external-changes.ts; default true).
+   *  One-shot CLI commands have no sessions and turn it off. */
+  readonly listen?: boolean;
 }
 
 export const DATABASE_FILE = 'postkeep.sqlite';
@@ -82,8 +85,8 @@ export class SqliteStore implements Store {
     /** The last handle on this database did not close (crash, power cut, SIGKILL), so every mailbox's
      *  HIGHESTMODSEQ and UIDNEXT were moved ahead at this open (shutdown-marker.ts). For the server's log. */
     readonly recoveredFromUncleanShutdown: boolean,
-    /** Tells sessions of other processes' commits (external-changes.ts). */
-    private readonly external: ExternalChanges,
+    /** Tells sessions of other processes' commits (external-changes.ts); null when not listening. */
+    private readonly external: ExternalChanges | null,
   ) {}
 
   static open(options: SqliteStoreOptions): SqliteStore {
@@ -123,8 +126,8 @@ export class SqliteStore implements Store {
     const ctx = new SqliteContext(db, blobs, options.analyze, marker, options.inlineBlobMaxBytes ?? INLINE_BLOB_MAX_BYTES);
     if (fsync) ctx.checkpointer = new WalCheckpointer(db.name);
     if (options.mmap ?? true) ctx.mapped = new MappedReader(db.name);
-    const external = new ExternalChanges(db, ctx.watched, ctx.notifier);
-    external.start();
+    const external = options.listen === false ? null : new ExternalChanges(db, ctx.watched, ctx.notifier);
+    external?.start();
     return new SqliteStore(ctx, recovered, external);
   }
 
@@ -286,7 +289,7 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.external.stop();
+    this.external?.stop();
     try {
       await this.ctx.checkpointer?.close();
       await this.ctx.walSync.close();
