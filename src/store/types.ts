@@ -268,6 +268,9 @@ export interface Store {
  *  into store implementations so that the store layer does not depend on the MIME parser. */
 export interface MessageAnalyzer {
   (bytes: Buffer): { readonly summary: MessageSummary; readonly bodyText: string };
+  /** With bodyTextLimit, bodyText may be null instead of a text longer than that many characters
+   *  (the SQLite store keeps only short texts in its rows): an analyzer need not decode all of it. */
+  (bytes: Buffer, bodyTextLimit: number): { readonly summary: MessageSummary; readonly bodyText: string | null };
   /** The same body text again from the bytes and their stored summary, without parsing them again:
    *  the SQLite store keeps long texts out of its rows (src/store/sqlite/body-text.ts). Without it, a
    *  store runs the whole analysis again. */

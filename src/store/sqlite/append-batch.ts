@@ -9,6 +9,7 @@ import { emailIdFor, threadIdFor } from '../ids.js';
 import type { MessageSummary } from '../../mime/types.js';
 import { StoreError, type AppendInput, type AppendResult } from '../types.js';
 import { insertBlobRow } from './blob-rows.js';
+import { analyzeForRow } from './body-text.js';
 import type { SqliteContext } from './context.js';
 import { storesInline } from './inline-blobs.js';
 import { checkQuota } from './quotas.js';
@@ -16,7 +17,7 @@ import { checkQuota } from './quotas.js';
 /** A blob file went (reaped by an expunge) between its write and our transaction: write again. */
 class BlobVanished extends Error {}
 
-type Analysis = { readonly summary: MessageSummary; readonly bodyText: string };
+type Analysis = { readonly summary: MessageSummary; readonly bodyText: string | null };
 
 interface Prepared {
   readonly input: AppendInput;
@@ -47,7 +48,7 @@ export async function appendMessages(ctx: SqliteContext, mailboxId: number, inpu
       for (const p of batch) {
         // Known content has durable bytes already: no analysis, no write (unless its file vanished).
         if (attempt > 0 || !ctx.hasBlobRow(p.blobId)) {
-          p.analysis ??= ctx.analyze(p.input.bytes);
+          p.analysis ??= analyzeForRow(ctx.analyze, p.input.bytes);
           if (!p.inline) await ctx.blobs.write(p.input.bytes, p.blobId);
         }
       }

@@ -5,6 +5,7 @@ import { emailIdFor, threadIdFor } from '../ids.js';
 import type { MessageSummary } from '../../mime/types.js';
 import { StoreError, type AppendInput, type AppendResult } from '../types.js';
 import { insertBlobRow } from './blob-rows.js';
+import { analyzeForRow } from './body-text.js';
 import type { SqliteContext } from './context.js';
 import { storesInline } from './inline-blobs.js';
 import { checkQuota } from './quotas.js';
@@ -26,11 +27,11 @@ export async function appendMessage(ctx: SqliteContext, mailboxId: number, input
   ctx.pendingBlobs.set(blobId, (ctx.pendingBlobs.get(blobId) ?? 0) + 1);
   let committed = false;
   try {
-    let analysis: { summary: MessageSummary; bodyText: string } | null = null;
+    let analysis: { summary: MessageSummary; bodyText: string | null } | null = null;
     for (let attempt = 0; ; attempt++) {
       // Known content (a row with references) has durable bytes already: no analysis, no write.
       if (attempt > 0 || !ctx.hasBlobRow(blobId)) {
-        analysis ??= ctx.analyze(input.bytes);
+        analysis ??= analyzeForRow(ctx.analyze, input.bytes);
         if (!inline) await ctx.blobs.write(input.bytes, blobId);
       }
       try {

@@ -10,7 +10,8 @@ export interface NewBlobRow {
   readonly id: string;
   readonly size: number;
   readonly summary: MessageSummary;
-  readonly bodyText: string;
+  /** Null: longer than the row keeps (body-text.ts). */
+  readonly bodyText: string | null;
   /** The message bytes when stored in the row (inline-blobs.ts), null when they are in a file. */
   readonly bytes: Buffer | null;
 }

@@ -11,9 +11,15 @@ import type { MessageAnalyzer } from '../types.js';
  *  200 KB text messages markedly slower (figures in docs/BENCHMARKS.md). */
 export const BODY_TEXT_INLINE_MAX = 32 * 1024;
 
-/** The two columns for a new or re-analysed content. */
-export function bodyTextColumns(bodyText: string): { readonly body_text: string; readonly body_text_in_file: 0 | 1 } {
-  return bodyText.length > BODY_TEXT_INLINE_MAX ? { body_text: '', body_text_in_file: 1 } : { body_text: bodyText, body_text_in_file: 0 };
+/** The two columns for a new or re-analysed content; null: the analyzer left out a text longer than
+ *  BODY_TEXT_INLINE_MAX (analyzeForRow). */
+export function bodyTextColumns(bodyText: string | null): { readonly body_text: string; readonly body_text_in_file: 0 | 1 } {
+  return bodyText === null || bodyText.length > BODY_TEXT_INLINE_MAX ? { body_text: '', body_text_in_file: 1 } : { body_text: bodyText, body_text_in_file: 0 };
+}
+
+/** The analysis of a new content for its blobs row: a text too long for the row is not decoded whole. */
+export function analyzeForRow(analyze: MessageAnalyzer, bytes: Buffer): { readonly summary: MessageSummary; readonly bodyText: string | null } {
+  return analyze(bytes, BODY_TEXT_INLINE_MAX);
 }
 
 /** The text a row left out, from the file's bytes and the stored summary: the very string delivery's

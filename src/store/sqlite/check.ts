@@ -6,7 +6,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileBlobStore } from '../blobs/file-blobs.js';
 import type { MessageAnalyzer } from '../types.js';
-import { bodyTextColumns } from './body-text.js';
+import { analyzeForRow, bodyTextColumns } from './body-text.js';
 import { checkFiles, type BlobRow } from './check-files.js';
 import { readBlob } from './inline-blobs.js';
 import { COUNT_MESSAGES_SQL, type MailboxCounts } from './mailboxes.js';
@@ -168,7 +168,7 @@ async function runChecks(db: Database.Database, blobs: FileBlobStore, options: C
     const dead: string[] = [];
     db.transaction(() => {
       for (const r of recreate) {
-        const analysis = options.analyze(r.bytes);
+        const analysis = analyzeForRow(options.analyze, r.bytes);
         const text = bodyTextColumns(analysis.bodyText);
         db.prepare('INSERT INTO blobs (id, size, refcount, summary, body_text, body_text_in_file) VALUES (?, ?, ?, ?, ?, ?)').run(
           r.id, r.bytes.length, referenced.get(r.id) ?? 0, JSON.stringify(analysis.summary), text.body_text, text.body_text_in_file);
