@@ -1,6 +1,4 @@
-// npm run bench [-- --scenario NAME[,NAME]] [--quick] [--servers postkeep,postkeep-pg,dovecot] [--big N]
-//   [--idle N] [--churn-seconds S] [--profile] [--no-fsync-always] [--no-docs] [--results-dir DIR]
-//   [--pg-url postgres://...] [--pg-big N] [--pg-pool N] [--rounds N]
+// npm run bench [-- options]; `npm run bench -- --help` lists them (USAGE below).
 // Seeds the servers with the same mail, runs each scenario against each, prints Postkeep's figure,
 // Dovecot's and the ratio (and, with postkeep-pg, the PostgreSQL store's figure and pg/sqlite),
 // writes bench/results/<date>.json and latest.json, updates docs/BENCHMARKS.md.
@@ -17,39 +15,73 @@ import { scenarios } from './scenarios/index.js';
 import { runSuite, stopAll } from './suite.js';
 import type { ServerName } from './target.js';
 
-const { values } = parseArgs({
-  options: {
-    scenario: { type: 'string' },
-    quick: { type: 'boolean', default: false },
-    servers: { type: 'string', default: 'postkeep,dovecot' },
-    big: { type: 'string' },
-    idle: { type: 'string' },
-    'churn-seconds': { type: 'string' },
-    profile: { type: 'boolean', default: false },
-    'no-fsync-always': { type: 'boolean', default: false },
-    'no-docs': { type: 'boolean', default: false },
-    'results-dir': { type: 'string' },
-    'pg-url': { type: 'string' },
-    'pg-big': { type: 'string' },
-    'pg-pool': { type: 'string' },
-    rounds: { type: 'string', default: '1' },
-  },
-});
+const USAGE = `usage: npm run bench [-- options]
+  --scenario NAME[,NAME]   only these scenarios (${scenarios.map((s) => s.name).join(', ')})
+  --servers LIST           postkeep, postkeep-pg, dovecot (default postkeep,dovecot)
+  --rounds N               run each scenario N times per server, alternating (default 1)
+  --quick                  small sizes and no settling wait (the smoke run)
+  --big N --idle N --churn-seconds S   scenario sizes (default 100000, 10000, 30)
+  --profile                write CPU profiles of Postkeep to bench/results/profiles
+  --no-fsync-always        skip the extra Dovecot run with mail_fsync=always
+  --no-docs                leave docs/BENCHMARKS.md alone
+  --results-dir DIR        where the JSON results go (default bench/results)
+  --pg-url URL --pg-big N --pg-pool N   the PostgreSQL store's server, mailbox size and pool`;
 
+function parseOptions(): ReturnType<typeof parseOptionsStrict> {
+  try {
+    return parseOptionsStrict();
+  } catch (err) {
+    console.error(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+function parseOptionsStrict() {
+  return parseArgs({
+    options: {
+      help: { type: 'boolean', default: false },
+      scenario: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      servers: { type: 'string', default: 'postkeep,dovecot' },
+      big: { type: 'string' },
+      idle: { type: 'string' },
+      'churn-seconds': { type: 'string' },
+      profile: { type: 'boolean', default: false },
+      'no-fsync-always': { type: 'boolean', default: false },
+      'no-docs': { type: 'boolean', default: false },
+      'results-dir': { type: 'string' },
+      'pg-url': { type: 'string' },
+      'pg-big': { type: 'string' },
+      'pg-pool': { type: 'string' },
+      rounds: { type: 'string', default: '1' },
+    },
+  });
+}
+
+/** A whole-number option of at least `min`, or its default when absent; anything else ends the run. */
+function wholeNumber(name: string, text: string | undefined, fallback: number, min = 1): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (Number.isInteger(n) && n >= min) return n;
+  console.error(`--${name} takes a whole number of at least ${min}, not "${text}"`);
+  process.exit(2);
+}
+
+const { values } = parseOptions();
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const quick = values.quick ?? false;
 const settings = {
   quick,
-  bigCount: Number(values.big ?? (quick ? 10_000 : 100_000)),
-  idleCount: Number(values.idle ?? (quick ? 500 : 10_000)),
-  churnSeconds: Number(values['churn-seconds'] ?? (quick ? 5 : 30)),
+  bigCount: wholeNumber('big', values.big, quick ? 10_000 : 100_000),
+  idleCount: wholeNumber('idle', values.idle, quick ? 500 : 10_000),
+  churnSeconds: wholeNumber('churn-seconds', values['churn-seconds'], quick ? 5 : 30),
   mixedIdle: quick ? 50 : 500,
   mixedSeconds: quick ? 5 : 20,
 };
-const rounds = Number(values.rounds);
-if (!Number.isInteger(rounds) || rounds < 1) {
-  console.error('--rounds takes a whole number of at least 1');
-  process.exit(2);
-}
+const rounds = wholeNumber('rounds', values.rounds, 1);
 const wanted = values.scenario?.split(',').map((s) => s.trim()) ?? null;
 const chosen = wanted === null ? scenarios : scenarios.filter((s) => wanted.includes(s.name));
 if (chosen.length === 0) {
@@ -99,9 +131,9 @@ try {
     dovecotFsyncAlways: !values['no-fsync-always'],
     pg: {
       ...(values['pg-url'] !== undefined ? { url: values['pg-url'] } : {}),
-      ...(values['pg-pool'] !== undefined ? { poolSize: Number(values['pg-pool']) } : {}),
+      ...(values['pg-pool'] !== undefined ? { poolSize: wholeNumber('pg-pool', values['pg-pool'], 0) } : {}),
     },
-    pgSettings: values['pg-big'] !== undefined ? { bigCount: Number(values['pg-big']) } : {},
+    pgSettings: values['pg-big'] !== undefined ? { bigCount: wholeNumber('pg-big', values['pg-big'], 0) } : {},
     rounds,
     // With rounds, all servers are seeded before the first scenario: see runRounds in suite.ts.
     settleMs: quick ? 0 : 70_000,
