@@ -2,9 +2,9 @@
 // messages. The search part stays in src/search; the commands are in src/imap/commands/sort.ts, thread.ts.
 export { baseSubject, type BaseSubject } from './base-subject.js';
 export { sortItems } from './sort.js';
-export { needsSummary, sentDate, sortKey } from './keys.js';
+export { sentDate, sortKey, sortNeeds } from './keys.js';
 export { threadOrderedSubject } from './thread-ordered.js';
 export { threadReferences } from './thread-references.js';
 export { formatThreads } from './format.js';
 export { messageIds } from './message-id.js';
-export type { SortCriterion, SortItem, SortKeyName, ThreadNode } from './types.js';
+export type { SortCriterion, SortFacts, SortItem, SortKeyName, SortNeeds, ThreadNode } from './types.js';

@@ -3,7 +3,7 @@ import { decodeWords } from '../mime/decode.js';
 import type { Address } from '../mime/types.js';
 import { baseSubject } from './base-subject.js';
 import { collationKey } from './collate.js';
-import type { SortItem, SortKeyName } from './types.js';
+import type { SortItem, SortKeyName, SortNeeds } from './types.js';
 
 /** RFC 5256 §2.2: the Date: header in UTC; the internal date when it is missing or unparseable. */
 export function sentDate(item: SortItem): number {
@@ -55,7 +55,11 @@ export function sortKey(item: SortItem, key: SortKeyName): number | string {
   }
 }
 
-/** ARRIVAL and SIZE come from metadata; every other key reads the summary. */
-export function needsSummary(keys: readonly SortKeyName[]): boolean {
-  return keys.some((k) => k !== 'ARRIVAL' && k !== 'SIZE');
+/** ARRIVAL and SIZE come from metadata, DATE from the Date: header, the others from the envelope. */
+export function sortNeeds(keys: readonly SortKeyName[]): SortNeeds {
+  return {
+    sentDate: keys.includes('DATE'),
+    envelope: keys.some((k) => k !== 'ARRIVAL' && k !== 'SIZE' && k !== 'DATE'),
+    headers: false,
+  };
 }

@@ -7,7 +7,7 @@ import { sentDate } from './keys.js';
 import type { SortItem, ThreadNode } from './types.js';
 
 export function threadOrderedSubject(items: readonly SortItem[]): ThreadNode[] {
-  const keyed = items.map((item) => ({ item, subject: collationKey(baseSubject(item.summary?.envelope.subject ?? null).base), date: sentDate(item) }));
+  const keyed = items.map((item) => ({ item, subject: collationKey(baseSubject(item.summary?.envelope?.subject ?? null).base), date: sentDate(item) }));
   keyed.sort((a, b) => compareKeys(a.subject, b.subject) || a.date - b.date || a.item.msn - b.item.msn);
   const threads: Array<{ first: (typeof keyed)[number]; node: { uid: number; children: ThreadNode[] } }> = [];
   let current: (typeof threads)[number] | undefined;

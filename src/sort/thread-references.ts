@@ -64,7 +64,7 @@ export function threadReferences(items: readonly SortItem[]): ThreadNode[] {
   const subjectOf = (c: Container): { key: string; reply: boolean } | null => {
     const msg = c.item ?? c.children[0]?.item ?? null;
     if (!msg) return null;
-    const b = baseSubject(msg.summary?.envelope.subject ?? null);
+    const b = baseSubject(msg.summary?.envelope?.subject ?? null);
     return { key: collationKey(b.base), reply: b.replyOrForward };
   };
   const subjects = new Map<string, Container>();

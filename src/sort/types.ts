@@ -7,7 +7,22 @@ export interface SortItem {
   /** Message sequence number: the final tie-breaker (RFC 5256 §3 SORT, §2.2). */
   readonly msn: number;
   readonly meta: MessageMeta;
-  readonly summary: MessageSummary | null;
+  /** The parts of the stored summary the criteria read (SortNeeds); null: the store has none. */
+  readonly summary: SortFacts | null;
+}
+
+/** Parts of a message's summary: all of them, or only those a command needs (sortNeeds), which the
+ *  store can read without parsing the whole summary. */
+export type SortFacts = Partial<Pick<MessageSummary, 'envelope' | 'sentDate' | 'headers'>>;
+
+/** What a SORT or THREAD reads per message beyond its metadata. */
+export interface SortNeeds {
+  /** The Date: header (DATE, and THREAD's ordering). */
+  readonly sentDate: boolean;
+  /** The envelope (SUBJECT and the address keys). */
+  readonly envelope: boolean;
+  /** Every header field (THREAD=REFERENCES: Message-ID, References, In-Reply-To). */
+  readonly headers: boolean;
 }
 
 /** RFC 5256 §3 sort-key, plus DISPLAYFROM/DISPLAYTO (RFC 5957). */
