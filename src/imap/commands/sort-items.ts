@@ -29,26 +29,29 @@ interface PartSource {
 export function factsLoader(store: Store, mailboxId: number, needs: SortNeeds): FactsLoader | null {
   if (!needs.sentDate && !needs.envelope && !needs.headers) return null;
   const parts = store as PartSource;
-  const dates = needs.sentDate ? parts.getSentDates?.bind(store) : undefined;
-  const envelopes = needs.envelope ? parts.getEnvelopes?.bind(store) : undefined;
-  // Both parts: one read of the whole summary costs less than two reads of parts (1.1-1.3 s against
-  // 0.45 + 0.67 s for 100,000 messages).
-  if (needs.headers || (needs.sentDate && needs.envelope) || (needs.sentDate && !dates) || (needs.envelope && !envelopes)) {
-    return (uids) => store.getSummaries(mailboxId, uids);
+  // One part alone where the store reads it alone: the Date: header (a missing header or message
+  // gives null, and the internal date is used, RFC 5256 §2.2), or the envelope.
+  const dates = parts.getSentDates?.bind(store);
+  if (needs.sentDate && !needs.envelope && !needs.headers && dates) {
+    return async (uids) => {
+      const sent = await dates(mailboxId, uids);
+      return new Map(uids.map((uid) => [uid, { sentDate: sent.get(uid) ?? null }]));
+    };
   }
-  return async (uids) => {
-    const sent = dates ? await dates(mailboxId, uids) : null;
-    const env = envelopes ? await envelopes(mailboxId, uids) : null;
-    const out = new Map<number, SortFacts>();
-    for (const uid of uids) {
-      const facts: { sentDate?: MessageSummary['sentDate']; envelope?: Envelope } = {};
-      if (sent) facts.sentDate = sent.get(uid) ?? null;
-      const envelope = env?.get(uid);
-      if (envelope) facts.envelope = envelope;
-      out.set(uid, facts);
-    }
-    return out;
-  };
+  const envelopes = parts.getEnvelopes?.bind(store);
+  if (needs.envelope && !needs.sentDate && !needs.headers && envelopes) {
+    return async (uids) => {
+      const found = await envelopes(mailboxId, uids);
+      return new Map(uids.map((uid) => [uid, envelopeFacts(found.get(uid))]));
+    };
+  }
+  // Otherwise the whole summary: for both parts one read of it costs less than two reads of parts
+  // (1.1-1.3 s against 0.45 + 0.67 s for 100,000 messages).
+  return (uids) => store.getSummaries(mailboxId, uids);
+}
+
+function envelopeFacts(envelope: Envelope | undefined): SortFacts {
+  return envelope ? { envelope } : {};
 }
 
 /** The messages matching `search`, in mailbox order, with what `needs` asks for. */
