@@ -3,27 +3,36 @@
 // folding SEARCH uses; comparing by code point equals comparing the UTF-8 octets.
 import { foldCase } from '../search/fold.js';
 
+/** A string's sort key: folded, and ordered by code point when compared unit by unit. Keys are
+ *  compared and matched, never shown (they may hold lone surrogates). */
 export function collationKey(text: string): string {
-  return foldCase(text);
+  return codePointOrdered(foldCase(text));
 }
 
-/** Code-point order (= UTF-8 octet order); the empty string sorts first (RFC 5256 §3 SORT).
- *  Compares UTF-16 code units, which agree with code points except where a surrogate (U+D800-DFFF,
- *  half of a character above U+FFFF) meets a unit of U+E000-FFFF: the surrogate's character is the
- *  higher one. Shifting both ranges puts the surrogates on top. A string iterator per comparison made
- *  a SORT of 100,000 subjects spend most of its time allocating iteration results. */
-export function compareKeys(a: string, b: string): number {
-  if (a === b) return 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    let x = a.charCodeAt(i);
-    let y = b.charCodeAt(i);
-    if (x === y) continue;
-    if (x >= 0xd800 && y >= 0xd800) {
-      x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
-      y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
-    }
-    return x - y;
+const ABOVE_SURROGATES = /[\uD800-\uFFFF]/;
+
+/**
+ * The string with its UTF-16 units rearranged so that JavaScript's comparison of strings (unit by
+ * unit, natively) gives code-point order (= UTF-8 octet order). Units agree with code points
+ * except where a surrogate (U+D800-DFFF, half of a character above U+FFFF) meets a unit of
+ * U+E000-FFFF: the surrogate's character is the higher one. Shifting both ranges puts the
+ * surrogates on top; other strings, nearly all, are returned as they are. A comparator that did
+ * this per comparison (charCodeAt) was half of a cached SORT (SUBJECT) of 100,000 messages.
+ */
+export function codePointOrdered(text: string): string {
+  if (!ABOVE_SURROGATES.test(text)) return text;
+  const units = new Uint16Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const u = text.charCodeAt(i);
+    units[i] = u >= 0xe000 ? u - 0x800 : u >= 0xd800 ? u + 0x2000 : u;
   }
-  return a.length - b.length;
+  let out = '';
+  for (let i = 0; i < units.length; i += 8192) out += String.fromCharCode(...units.subarray(i, i + 8192));
+  return out;
+}
+
+/** The order of two keys made by collationKey (or codePointOrdered); the empty string sorts
+ *  first (RFC 5256 §3 SORT). */
+export function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

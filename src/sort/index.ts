@@ -7,4 +7,4 @@ export { threadOrderedSubject } from './thread-ordered.js';
 export { threadReferences } from './thread-references.js';
 export { formatThreads } from './format.js';
 export { messageIds } from './message-id.js';
-export type { SortCriterion, SortFacts, SortItem, SortKeyName, SortNeeds, ThreadNode } from './types.js';
+export type { SortCriterion, SortFacts, SortItem, SortKeyName, SortKeyOf, SortNeeds, ThreadNode } from './types.js';

@@ -1,13 +1,13 @@
 // THREAD=ORDEREDSUBJECT (RFC 5256 §3): sort by base subject then sent date; each run of one base
 // subject is a thread whose first message is the root and the rest its children (no deeper
 // levels); threads are ordered by the sent date of their first message.
-import { baseSubject } from './base-subject.js';
-import { collationKey, compareKeys } from './collate.js';
-import { sentDate } from './keys.js';
-import type { SortItem, ThreadNode } from './types.js';
+import { compareKeys } from './collate.js';
+import { sortKey } from './keys.js';
+import type { SortItem, SortKeyOf, ThreadNode } from './types.js';
 
-export function threadOrderedSubject(items: readonly SortItem[]): ThreadNode[] {
-  const keyed = items.map((item) => ({ item, subject: collationKey(baseSubject(item.summary?.envelope?.subject ?? null).base), date: sentDate(item) }));
+/** keyOf: where the SUBJECT (collation key of the base subject) and DATE keys come from. */
+export function threadOrderedSubject(items: readonly SortItem[], keyOf: SortKeyOf = sortKey): ThreadNode[] {
+  const keyed = items.map((item) => ({ item, subject: String(keyOf(item, 'SUBJECT')), date: Number(keyOf(item, 'DATE')) }));
   keyed.sort((a, b) => compareKeys(a.subject, b.subject) || a.date - b.date || a.item.msn - b.item.msn);
   const threads: Array<{ first: (typeof keyed)[number]; node: { uid: number; children: ThreadNode[] } }> = [];
   let current: (typeof threads)[number] | undefined;

@@ -28,6 +28,9 @@ export interface SortNeeds {
 /** RFC 5256 §3 sort-key, plus DISPLAYFROM/DISPLAYTO (RFC 5957). */
 export type SortKeyName = 'ARRIVAL' | 'CC' | 'DATE' | 'FROM' | 'SIZE' | 'SUBJECT' | 'TO' | 'DISPLAYFROM' | 'DISPLAYTO';
 
+/** The value of one criterion for one message: a number, or a collation key (string). */
+export type SortKeyOf = (item: SortItem, key: SortKeyName) => number | string;
+
 export interface SortCriterion {
   readonly key: SortKeyName;
   readonly reverse: boolean;

@@ -1,24 +1,39 @@
 // The collation order of SORT and THREAD keys (RFC 5256 §7, RFC 5051): code points, as UTF-8 octets.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareKeys } from '../../src/sort/collate.js';
+import { codePointOrdered, collationKey, compareKeys } from '../../src/sort/collate.js';
 
 /** The definition itself: the UTF-8 octets, compared one by one. */
 function byOctets(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
-describe('compareKeys', () => {
+/** Keys as SORT compares them: code-point ordered (collationKey without the case folding). */
+function compareText(a: string, b: string): number {
+  return compareKeys(codePointOrdered(a), codePointOrdered(b));
+}
+
+describe('compareKeys over codePointOrdered keys', () => {
   it('orders by code point where UTF-16 units would not: U+FFFD before U+1F600', () => {
-    assert.ok(compareKeys('\u{FFFD}', '\u{1F600}') < 0);
-    assert.ok(compareKeys('\u{1F600}', '\u{E000}') > 0);
-    assert.ok(compareKeys('a\u{10000}', 'a\u{FFFF}') > 0);
+    assert.ok(compareText('\u{FFFD}', '\u{1F600}') < 0);
+    assert.ok(compareText('\u{1F600}', '\u{E000}') > 0);
+    assert.ok(compareText('a\u{10000}', 'a\u{FFFF}') > 0);
+  });
+
+  it('leaves strings below U+D800 as they are and keeps keys distinct', () => {
+    assert.equal(codePointOrdered('Héllo wörld'), 'Héllo wörld');
+    const samples = ['\u{E000}', '\u{F7FF}', '\u{FFFF}', '\u{10000}', '\u{1F600}', '\u{D7FF}'];
+    assert.equal(new Set(samples.map(codePointOrdered)).size, samples.length);
+  });
+
+  it('collationKey folds case first: equal keys for strings that differ in case only', () => {
+    assert.equal(collationKey('RE: Lunch \u{1F600}'), collationKey('re: lunch \u{1F600}'));
   });
 
   it('puts a prefix first and equal strings level', () => {
-    assert.ok(compareKeys('', 'a') < 0);
-    assert.ok(compareKeys('abc', 'ab') > 0);
-    assert.equal(compareKeys('héllo', 'héllo'), 0);
+    assert.ok(compareText('', 'a') < 0);
+    assert.ok(compareText('abc', 'ab') > 0);
+    assert.equal(compareText('héllo', 'héllo'), 0);
   });
 
   it('agrees in sign with the octet order on many mixed strings', () => {
@@ -32,7 +47,7 @@ describe('compareKeys', () => {
     for (let i = 0; i < 5000; i++) {
       const a = word();
       const b = random() < 0.3 ? a + word() : word();
-      assert.equal(Math.sign(compareKeys(a, b)), Math.sign(byOctets(a, b)), `${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+      assert.equal(Math.sign(compareText(a, b)), Math.sign(byOctets(a, b)), `${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
     }
   });
 });
