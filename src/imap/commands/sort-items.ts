@@ -54,33 +54,44 @@ function envelopeFacts(envelope: Envelope | undefined): SortFacts {
   return envelope ? { envelope } : {};
 }
 
-/** The messages matching `search`, in mailbox order, with what `needs` asks for. */
-export async function matchingItems(ctx: CommandContext, charset: string, search: SearchKey, needs: SortNeeds): Promise<SortItem[]> {
+/** The UIDs matching `search` in the selected mailbox, in mailbox order (RFC 5256 §3: the search
+ *  part of SORT and THREAD is SEARCH's). */
+export async function matchingUids(ctx: CommandContext, charset: string, search: SearchKey): Promise<number[]> {
   // RFC 5256 §3: US-ASCII and UTF-8 must be implemented; others -> NO [BADCHARSET].
   if (!charsetSupported(charset)) {
     throw new ImapError('NO', `BADCHARSET (${SUPPORTED_SEARCH_CHARSETS.join(' ')})`, `Unsupported charset ${charset}`);
   }
   const view = viewOf(ctx);
   const mailboxId = view.mailbox.id;
-  const uids = await searchMessages(search, {
+  return searchMessages(search, {
     ...searchScope(view, search, ctx.savedSearch, ctx.rev2),
     loadSummaries: (list) => ctx.store.getSummaries(mailboxId, list),
     loadBodyText: (meta) => ctx.store.getBodyText(meta.blobId),
     savedResult: ctx.savedSearch,
     now: Date.now(),
   });
-  const load = factsLoader(ctx.store, mailboxId, needs);
+}
+
+/** `uids` with what `needs` asks for, a batch at a time; the event loop is handed back between
+ *  batches, after the caller's work on one (UIDs expunged from the view are left out). */
+export async function* itemBatches(ctx: CommandContext, uids: readonly number[], needs: SortNeeds): AsyncGenerator<SortItem[]> {
+  const view = viewOf(ctx);
+  const load = factsLoader(ctx.store, view.mailbox.id, needs);
   const slice = new TimeSlice();
-  const items: SortItem[] = [];
   for (let i = 0; i < uids.length; i += BATCH) {
     const batch = uids.slice(i, i + BATCH);
     const facts = load ? await load(batch) : null;
-    for (const uid of batch) {
-      const meta = view.meta(uid);
-      if (meta) items.push({ msn: view.msnOf(uid), meta, summary: facts?.get(uid) ?? null });
-    }
+    const items: SortItem[] = [];
+    view.walk(batch, 0, batch.length, (msn, meta) => items.push({ msn, meta, summary: facts?.get(meta.uid) ?? null }));
+    yield items;
     const pause = slice.pass();
     if (pause) await pause;
   }
+}
+
+/** The messages matching `search`, in mailbox order, with what `needs` asks for. */
+export async function matchingItems(ctx: CommandContext, charset: string, search: SearchKey, needs: SortNeeds): Promise<SortItem[]> {
+  const items: SortItem[] = [];
+  for await (const batch of itemBatches(ctx, await matchingUids(ctx, charset, search), needs)) items.push(...batch);
   return items;
 }

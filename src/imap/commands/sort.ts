@@ -1,9 +1,9 @@
 // SORT and UID SORT (RFC 5256 §3), ESORT return options answered with ESEARCH (RFC 5267 §3).
-// The search part is SEARCH's own (src/search), the input sort-items.ts, the ordering src/sort.
-import { sortItems, sortNeeds } from '../../sort/index.js';
+// The search part is SEARCH's own (src/search), the keys sort-keys.ts (cached), the ordering src/sort.
+import { sortItems } from '../../sort/index.js';
 import { formatUidSet } from '../wire/sequence.js';
 import { Atom, type ImapData } from '../wire/data.js';
-import { matchingItems } from './sort-items.js';
+import { matchingWithKeys } from './sort-keys.js';
 import type { CommandModule } from './types.js';
 import { numberList } from './util.js';
 
@@ -13,8 +13,8 @@ export const sortCommand: CommandModule<'SORT'> = {
   usesSequenceNumbers: (cmd) => !cmd.uid, // RFC 5256 §3: no EXPUNGE during SORT, allowed during UID SORT
   capabilities: ['SORT', 'SORT=DISPLAY', 'ESORT'],
   async run(cmd, ctx) {
-    const items = await matchingItems(ctx, cmd.charset, cmd.search, sortNeeds(cmd.criteria.map((c) => c.key)));
-    const nums = sortItems(items, cmd.criteria).map((i) => (cmd.uid ? i.meta.uid : i.msn));
+    const { items, keyOf } = await matchingWithKeys(ctx, cmd.charset, cmd.search, cmd.criteria.map((c) => c.key));
+    const nums = sortItems(items, cmd.criteria, keyOf).map((i) => (cmd.uid ? i.meta.uid : i.msn));
     if (cmd.returnOptions === null) {
       await ctx.untagged(numberList('SORT', nums));
       return { text: 'SORT completed' };

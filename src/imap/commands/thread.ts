@@ -1,10 +1,11 @@
 // THREAD and UID THREAD (RFC 5256 §3): ORDEREDSUBJECT and REFERENCES, answered with one
 // untagged THREAD response (§4).
-import { formatThreads, threadOrderedSubject, threadReferences } from '../../sort/index.js';
+import { formatThreads, threadOrderedSubject, threadReferences, type SortItem, type ThreadNode } from '../../sort/index.js';
 import { Atom } from '../wire/data.js';
 import type { CommandModule } from './types.js';
 import { viewOf } from './util.js';
 import { matchingItems } from './sort-items.js';
+import { matchingWithKeys } from './sort-keys.js';
 
 export const threadCommand: CommandModule<'THREAD'> = {
   names: ['THREAD'],
@@ -13,11 +14,18 @@ export const threadCommand: CommandModule<'THREAD'> = {
   capabilities: ['THREAD=ORDEREDSUBJECT', 'THREAD=REFERENCES'],
   async run(cmd, ctx) {
     const view = viewOf(ctx);
-    // ORDEREDSUBJECT reads the base subject and the sent date; REFERENCES also the Message-ID,
-    // References and In-Reply-To fields (RFC 5256 §2.1, §2.2).
-    const references = cmd.algorithm === 'REFERENCES';
-    const items = await matchingItems(ctx, cmd.charset, cmd.search, { sentDate: true, envelope: true, headers: references });
-    const threads = references ? threadReferences(items) : threadOrderedSubject(items);
+    // ORDEREDSUBJECT orders by the base subject and the sent date, the SUBJECT and DATE sort keys
+    // (cached); REFERENCES also reads the Message-ID, References and In-Reply-To fields (RFC 5256 §2.1, §2.2).
+    let items: SortItem[];
+    let threads: ThreadNode[];
+    if (cmd.algorithm === 'REFERENCES') {
+      items = await matchingItems(ctx, cmd.charset, cmd.search, { sentDate: true, envelope: true, headers: true });
+      threads = threadReferences(items);
+    } else {
+      const keyed = await matchingWithKeys(ctx, cmd.charset, cmd.search, ['SUBJECT', 'DATE']);
+      items = keyed.items;
+      threads = threadOrderedSubject(items, keyed.keyOf);
+    }
     const msnOf = new Map(items.map((i) => [i.meta.uid, i.msn]));
     const text = formatThreads(threads, (uid) => (cmd.uid ? uid : (msnOf.get(uid) ?? view.msnOf(uid))));
     await ctx.untagged(...(text === '' ? [new Atom('THREAD')] : [new Atom('THREAD'), new Atom(text)]));
