@@ -3,22 +3,39 @@ import { baseSubject } from './base-subject.js';
 import { collationKey } from './collate.js';
 import { sentDate } from './keys.js';
 import { headerValue, messageIds } from './message-id.js';
-import type { SortItem, ThreadNode } from './types.js';
+import type { SortItem, ThreadFacts, ThreadNode } from './types.js';
 
 interface Container {
   item: SortItem | null; // null: a dummy
+  facts: ThreadFacts | null; // the item's
   parent: Container | null;
   children: Container[];
 }
 
-export function threadReferences(items: readonly SortItem[]): ThreadNode[] {
+/** What the algorithm reads of a message, from its stored summary. */
+export function threadFacts(item: SortItem): ThreadFacts {
+  const headers = item.summary?.headers;
+  let references = messageIds(headerValue(headers, 'references'));
+  if (references.length === 0) references = messageIds(headerValue(headers, 'in-reply-to')).slice(0, 1);
+  const b = baseSubject(item.summary?.envelope?.subject ?? null);
+  return {
+    messageId: messageIds(headerValue(headers, 'message-id'))[0] ?? null,
+    references,
+    subject: collationKey(b.base),
+    reply: b.replyOrForward,
+    sentDate: sentDate(item),
+  };
+}
+
+/** factsOf: where each message's facts come from (a cache of them); by default its summary. */
+export function threadReferences(items: readonly SortItem[], factsOf: (item: SortItem) => ThreadFacts = threadFacts): ThreadNode[] {
   const byMsn = [...items].sort((a, b) => a.msn - b.msn);
   const table = new Map<string, Container>();
   const all: Container[] = [];
   const container = (id: string): Container => {
     let c = table.get(id);
     if (!c) {
-      c = { item: null, parent: null, children: [] };
+      c = { item: null, facts: null, parent: null, children: [] };
       table.set(id, c);
       all.push(c);
     }
@@ -27,21 +44,20 @@ export function threadReferences(items: readonly SortItem[]): ThreadNode[] {
 
   // (1) link messages by their references.
   for (const item of byMsn) {
-    const headers = item.summary?.headers;
-    const id = messageIds(headerValue(headers, 'message-id'))[0];
+    const facts = factsOf(item);
+    const id = facts.messageId;
     let self: Container;
-    const existing = id === undefined ? undefined : table.get(id);
-    if (id === undefined || existing?.item) {
+    const existing = id === null ? undefined : table.get(id);
+    if (id === null || existing?.item) {
       // Missing, invalid or duplicate Message-ID: a unique one (no msg-id can contain a NUL).
       self = container(`\0${item.meta.uid}`);
     } else self = existing ?? container(id);
     self.item = item;
+    self.facts = facts;
 
-    let refs = messageIds(headerValue(headers, 'references'));
-    if (refs.length === 0) refs = messageIds(headerValue(headers, 'in-reply-to')).slice(0, 1);
     // (1A) first reference is the parent of the second, and so on; existing links stay.
     let prev: Container | null = null;
-    for (const ref of refs) {
+    for (const ref of facts.references) {
       const c = container(ref);
       if (prev && c.parent === null && !wouldLoop(prev, c)) link(prev, c);
       prev = c;
@@ -62,10 +78,8 @@ export function threadReferences(items: readonly SortItem[]): ThreadNode[] {
 
   // (5) gather roots that share a base subject.
   const subjectOf = (c: Container): { key: string; reply: boolean } | null => {
-    const msg = c.item ?? c.children[0]?.item ?? null;
-    if (!msg) return null;
-    const b = baseSubject(msg.summary?.envelope?.subject ?? null);
-    return { key: collationKey(b.base), reply: b.replyOrForward };
+    const facts = c.item ? c.facts : (c.children[0]?.facts ?? null);
+    return facts && { key: facts.subject, reply: facts.reply };
   };
   const subjects = new Map<string, Container>();
   for (const r of roots) {
@@ -91,7 +105,7 @@ export function threadReferences(items: readonly SortItem[]): ThreadNode[] {
       adopt(other, r);
       removed.add(r);
     } else {
-      const dummy: Container = { item: null, parent: null, children: [] };
+      const dummy: Container = { item: null, facts: null, parent: null, children: [] };
       adopt(dummy, other);
       adopt(dummy, r);
       replaced.set(other, dummy);
@@ -154,15 +168,15 @@ function prune(list: readonly Container[], atRoot: boolean): Container[] {
 }
 
 /** The message a container sorts by: itself, or a dummy's first child (recursively). */
-function representative(c: Container): SortItem | null {
-  for (let x: Container | undefined = c; x; x = x.children[0]) if (x.item) return x.item;
+function representative(c: Container): Container | null {
+  for (let x: Container | undefined = c; x; x = x.children[0]) if (x.item) return x;
   return null;
 }
 
 function sortSiblings(list: Container[]): void {
   const key = (c: Container): [number, number] => {
     const m = representative(c);
-    return m ? [sentDate(m), m.msn] : [0, 0];
+    return m?.item && m.facts ? [m.facts.sentDate, m.item.msn] : [0, 0];
   };
   list.sort((a, b) => {
     const [da, na] = key(a);

@@ -28,6 +28,19 @@ export interface SortNeeds {
 /** RFC 5256 §3 sort-key, plus DISPLAYFROM/DISPLAYTO (RFC 5957). */
 export type SortKeyName = 'ARRIVAL' | 'CC' | 'DATE' | 'FROM' | 'SIZE' | 'SUBJECT' | 'TO' | 'DISPLAYFROM' | 'DISPLAYTO';
 
+/** What THREAD=REFERENCES reads of one message (RFC 5256 §3), on its own so that it can be kept. */
+export interface ThreadFacts {
+  /** The first valid msg-id of Message-ID, normalized (message-id.ts); null: none. */
+  readonly messageId: string | null;
+  /** References' msg-ids, or else In-Reply-To's first (step 1A). */
+  readonly references: readonly string[];
+  /** Collation key of the base subject (step 5), and whether the subject was a reply or forward. */
+  readonly subject: string;
+  readonly reply: boolean;
+  /** The sent date (§2.2) steps 4 and 6 sort by. */
+  readonly sentDate: number;
+}
+
 /** The value of one criterion for one message: a number, or a collation key (string). */
 export type SortKeyOf = (item: SortItem, key: SortKeyName) => number | string;
 

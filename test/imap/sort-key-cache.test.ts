@@ -54,15 +54,15 @@ describe('SORT through the key cache', () => {
   /** Store reads of message parts, by reader. */
   const reads = { dates: 0, envelopes: 0, summaries: 0, uids: [] as number[] };
 
-  const message = (subject: string, date: string, from: string): string =>
-    `From: ${from}\r\nTo: x@example.org\r\nSubject: ${subject}\r\nDate: ${date}\r\n\r\nbody\r\n`;
+  const message = (subject: string, date: string, from: string, extra = ''): string =>
+    `From: ${from}\r\nTo: x@example.org\r\nSubject: ${subject}\r\nDate: ${date}\r\n${extra}\r\nbody\r\n`;
 
   before(async () => {
     server = await startTestServer();
     await server.addUser('sorter', 'sorter-pw');
-    await server.seed('sorter', 'INBOX', message('Banana', 'Mon, 3 Jun 2024 10:00:00 +0000', 'carol@example.org'));
-    await server.seed('sorter', 'INBOX', message('Re: apple', 'Sat, 1 Jun 2024 10:00:00 +0000', 'alice@example.org'));
-    await server.seed('sorter', 'INBOX', message('Cherry', 'Sun, 2 Jun 2024 10:00:00 +0000', 'bob@example.org'));
+    await server.seed('sorter', 'INBOX', message('Banana', 'Mon, 3 Jun 2024 10:00:00 +0000', 'carol@example.org', 'Message-ID: <b@x>\r\n'));
+    await server.seed('sorter', 'INBOX', message('Re: apple', 'Sat, 1 Jun 2024 10:00:00 +0000', 'alice@example.org', 'In-Reply-To: <c@x>\r\n'));
+    await server.seed('sorter', 'INBOX', message('Cherry', 'Sun, 2 Jun 2024 10:00:00 +0000', 'bob@example.org', 'Message-ID: <c@x>\r\n'));
     // Count what SORT reads (the store instance is the server's own).
     const store = server.store as unknown as Record<string, (box: number, uids: readonly number[]) => Promise<unknown>>;
     for (const [name, counter] of [
@@ -116,6 +116,16 @@ describe('SORT through the key cache', () => {
     reset();
     assert.equal(await sortLine(a, 'UID SORT (DATE SUBJECT) UTF-8 ALL'), '* SORT 2 3 1');
     assert.equal(await sortLine(a, 'UID THREAD ORDEREDSUBJECT UTF-8 ALL'), '* THREAD (2)(3)(1)');
+    assert.deepEqual(reads.uids, []);
+  });
+
+  it('THREAD=REFERENCES keeps what it read of each message too', async () => {
+    reset();
+    assert.equal(await sortLine(a, 'UID THREAD REFERENCES UTF-8 ALL'), '* THREAD (3 2)(1)');
+    assert.equal(reads.uids.length, 3);
+    reset();
+    assert.equal(await sortLine(b, 'UID THREAD REFERENCES UTF-8 ALL'), '* THREAD (3 2)(1)');
+    assert.equal(await sortLine(b, 'UID THREAD REFERENCES UTF-8 UID 1:2'), '* THREAD (2)(1)');
     assert.deepEqual(reads.uids, []);
   });
 

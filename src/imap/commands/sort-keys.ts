@@ -1,9 +1,10 @@
-// The messages SORT and THREAD=ORDEREDSUBJECT order, with their keys (RFC 5256 §2.2-§3) taken
-// from the process's cache (sort-key-cache.ts). Only messages the cache has no key for are read,
-// in batches that hand the event loop back (sort-items.ts); their keys are computed and kept for
-// the next command, of this session or another.
-import { sortKey, sortNeeds, type SortItem, type SortKeyName, type SortKeyOf } from '../../sort/index.js';
-import { isCachedSortKey, sortKeyCacheFor, type CachedSortKey, type SortKeyTable } from '../sort-key-cache.js';
+// The messages SORT and THREAD order, with their keys (RFC 5256 §2.2-§3) or, for
+// THREAD=REFERENCES, the facts of each message the algorithm reads, taken from the process's
+// cache (sort-key-cache.ts). Only messages the cache lacks are read, in batches that hand the
+// event loop back (sort-items.ts); what is computed for them is kept for the next command, of this
+// session or another.
+import { sortKey, sortNeeds, threadFacts, type SortItem, type SortKeyName, type SortKeyOf, type SortNeeds, type ThreadFacts } from '../../sort/index.js';
+import { isCachedSortKey, sortKeyCacheFor, type CachedSortKey, type CachedValues, type CacheTable, type CacheTableName } from '../sort-key-cache.js';
 import type { SearchKey } from '../wire/ast.js';
 import { itemBatches, matchingUids } from './sort-items.js';
 import type { CommandContext } from './types.js';
@@ -17,25 +18,57 @@ export interface KeyedItems {
 
 /** The messages matching `search` and the values of `keys` for each of them. */
 export async function matchingWithKeys(ctx: CommandContext, charset: string, search: SearchKey, keys: readonly SortKeyName[]): Promise<KeyedItems> {
-  const view = viewOf(ctx);
   const uids = await matchingUids(ctx, charset, search);
-  const cache = sortKeyCacheFor(ctx.store);
-  const tables = new Map<CachedSortKey, SortKeyTable>();
-  for (const key of keys) if (isCachedSortKey(key)) tables.set(key, cache.table(view.mailbox.id, view.mailbox.uidValidity, key));
+  const tables = new Map<CachedSortKey, CacheTable<CachedSortKey>>();
+  for (const key of keys) if (isCachedSortKey(key)) tables.set(key, cachedTable(ctx, key));
+  await fillMissing(ctx, uids, tables, sortNeeds([...tables.keys()]), sortKey);
+  // Every item's cached keys are in the tables now (filled from the same view); ARRIVAL and SIZE
+  // are the item's metadata.
+  const keyOf: SortKeyOf = (item, key) => (isCachedSortKey(key) ? tables.get(key)?.get(item.meta.uid) : undefined) ?? sortKey(item, key);
+  return { items: bare(ctx, uids), keyOf };
+}
+
+export interface ItemsWithFacts {
+  readonly items: SortItem[];
+  readonly factsOf: (item: SortItem) => ThreadFacts;
+}
+
+/** The messages matching `search` and what THREAD=REFERENCES reads of each. */
+export async function matchingWithThreadFacts(ctx: CommandContext, charset: string, search: SearchKey): Promise<ItemsWithFacts> {
+  const uids = await matchingUids(ctx, charset, search);
+  const table = cachedTable(ctx, 'REFERENCES');
+  await fillMissing(ctx, uids, new Map([['REFERENCES', table]]), { sentDate: true, envelope: true, headers: true }, threadFacts);
+  return { items: bare(ctx, uids), factsOf: (item) => table.get(item.meta.uid) ?? threadFacts(item) };
+}
+
+function cachedTable<T extends CacheTableName>(ctx: CommandContext, name: T): CacheTable<T> {
+  const { mailbox } = viewOf(ctx);
+  return sortKeyCacheFor(ctx.store).table(mailbox.id, mailbox.uidValidity, name);
+}
+
+/** Computes what `tables` lack for any of `uids`, from the messages read with `needs`. */
+async function fillMissing<T extends CacheTableName>(
+  ctx: CommandContext,
+  uids: readonly number[],
+  tables: ReadonlyMap<T, CacheTable<T>>,
+  needs: SortNeeds,
+  compute: (item: SortItem, name: T) => CachedValues[T],
+): Promise<void> {
   const missing = uids.filter((uid) => {
     for (const table of tables.values()) if (!table.has(uid)) return true;
     return false;
   });
-  if (missing.length > 0) {
-    for await (const batch of itemBatches(ctx, missing, sortNeeds([...tables.keys()]))) {
-      for (const item of batch) for (const [key, table] of tables) table.set(item.meta.uid, sortKey(item, key));
-    }
-    cache.grew(view.mailbox.id, view.count, (uid) => view.meta(uid) !== undefined);
+  if (missing.length === 0) return;
+  for await (const batch of itemBatches(ctx, missing, needs)) {
+    for (const item of batch) for (const [name, table] of tables) table.set(item.meta.uid, compute(item, name));
   }
+  const view = viewOf(ctx);
+  sortKeyCacheFor(ctx.store).grew(view.mailbox.id, view.count, (uid) => view.meta(uid) !== undefined);
+}
+
+/** The messages of `uids` (ascending) as the view numbers them, without summaries. */
+function bare(ctx: CommandContext, uids: readonly number[]): SortItem[] {
   const items: SortItem[] = [];
-  view.walk(uids, 0, uids.length, (msn, meta) => items.push({ msn, meta, summary: null }));
-  // Every item's cached keys are in the tables (filled above from the same view); ARRIVAL and SIZE
-  // are the item's metadata.
-  const keyOf: SortKeyOf = (item, key) => (isCachedSortKey(key) ? tables.get(key)?.get(item.meta.uid) : undefined) ?? sortKey(item, key);
-  return { items, keyOf };
+  viewOf(ctx).walk(uids, 0, uids.length, (msn, meta) => items.push({ msn, meta, summary: null }));
+  return items;
 }

@@ -4,8 +4,7 @@ import { formatThreads, threadOrderedSubject, threadReferences, type SortItem, t
 import { Atom } from '../wire/data.js';
 import type { CommandModule } from './types.js';
 import { viewOf } from './util.js';
-import { matchingItems } from './sort-items.js';
-import { matchingWithKeys } from './sort-keys.js';
+import { matchingWithKeys, matchingWithThreadFacts } from './sort-keys.js';
 
 export const threadCommand: CommandModule<'THREAD'> = {
   names: ['THREAD'],
@@ -14,13 +13,15 @@ export const threadCommand: CommandModule<'THREAD'> = {
   capabilities: ['THREAD=ORDEREDSUBJECT', 'THREAD=REFERENCES'],
   async run(cmd, ctx) {
     const view = viewOf(ctx);
-    // ORDEREDSUBJECT orders by the base subject and the sent date, the SUBJECT and DATE sort keys
-    // (cached); REFERENCES also reads the Message-ID, References and In-Reply-To fields (RFC 5256 §2.1, §2.2).
+    // ORDEREDSUBJECT orders by the base subject and the sent date, the SUBJECT and DATE sort keys;
+    // REFERENCES also reads the Message-ID, References and In-Reply-To fields (RFC 5256 §2.1,
+    // §2.2). Both from the cache of such keys (sort-keys.ts).
     let items: SortItem[];
     let threads: ThreadNode[];
     if (cmd.algorithm === 'REFERENCES') {
-      items = await matchingItems(ctx, cmd.charset, cmd.search, { sentDate: true, envelope: true, headers: true });
-      threads = threadReferences(items);
+      const withFacts = await matchingWithThreadFacts(ctx, cmd.charset, cmd.search);
+      items = withFacts.items;
+      threads = threadReferences(items, withFacts.factsOf);
     } else {
       const keyed = await matchingWithKeys(ctx, cmd.charset, cmd.search, ['SUBJECT', 'DATE']);
       items = keyed.items;
