@@ -5,6 +5,7 @@
 // view on top of it (src/imap/selected.ts): the data is shared, the numbering is not (RFC 9051
 // §7.5.1). Only the store's public interface is used, so it works over any Store.
 import type { Mailbox, MailboxChanges, MessageMeta, Store } from '../store/types.js';
+import { perStore } from './per-store.js';
 
 /** What a snapshot learned about its messages that a successor can take over without a full pass. */
 interface Carried {
@@ -245,14 +246,5 @@ export class MailboxCache {
   }
 }
 
-const caches = new WeakMap<Store, MailboxCache>();
-
 /** The one cache of a store instance: every session of the process over that store shares it. */
-export function mailboxCacheFor(store: Store): MailboxCache {
-  let cache = caches.get(store);
-  if (!cache) {
-    cache = new MailboxCache(store);
-    caches.set(store, cache);
-  }
-  return cache;
-}
+export const mailboxCacheFor = perStore((store) => new MailboxCache(store));

@@ -8,7 +8,7 @@
 // §2.3.1.1), so a key stays right until the mailbox's UIDVALIDITY changes; keys of expunged
 // messages are only dead weight, dropped when a table has grown well past the mailbox.
 import type { SortKeyName, ThreadFacts } from '../sort/index.js';
-import type { Store } from '../store/types.js';
+import { perStore } from './per-store.js';
 
 /** The keys read from the message (ARRIVAL and SIZE are metadata, at hand without a cache). */
 export type CachedSortKey = Exclude<SortKeyName, 'ARRIVAL' | 'SIZE'>;
@@ -112,14 +112,5 @@ export class SortKeyCache {
   }
 }
 
-const caches = new WeakMap<Store, SortKeyCache>();
-
 /** The one cache of a store instance: every session of the process over that store shares it. */
-export function sortKeyCacheFor(store: Store): SortKeyCache {
-  let cache = caches.get(store);
-  if (!cache) {
-    cache = new SortKeyCache();
-    caches.set(store, cache);
-  }
-  return cache;
-}
+export const sortKeyCacheFor = perStore(() => new SortKeyCache());
