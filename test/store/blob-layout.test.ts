@@ -2,7 +2,7 @@
 // ab/<id> when opened, completely, once, and safely after a crash half-way or with two processes.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
@@ -112,11 +112,13 @@ test(
 );
 
 test(
-  'a new store, or an empty directory, gets the marker at once; an unknown layout version is refused',
+  'a new store gets the marker and its 256 directories at once, an empty directory the marker; an unknown layout version is refused',
   withRoot(async (root) => {
     const fresh = new FileBlobStore(root, { fsync: true });
     assert.equal(fresh.layoutMigration.moved, 0);
-    assert.deepEqual(readdirSync(root), ['LAYOUT']);
+    const dirs = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+    assert.deepEqual(readdirSync(root).sort(), ['LAYOUT', ...dirs].sort());
+    for (const dir of dirs) rmdirSync(join(root, dir));
     rmSync(join(root, 'LAYOUT'));
     new FileBlobStore(root, { fsync: false });
     assert.deepEqual(readdirSync(root), ['LAYOUT']);

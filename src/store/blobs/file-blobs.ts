@@ -1,12 +1,12 @@
 // Message bytes as content-addressed files: <root>/ab/<sha256hex> (layout.ts). A file that the
-// metadata store refers to is always complete: it is written to a temp file in the same directory,
-// linked at its final name, and both the file and the directory are fsynced before the commit that
-// refers to it (rule 1; write() says why an unreferenced one may not be). Files are immutable;
+// metadata store refers to is always complete: it is created at its final name, and both the file
+// and the directory are fsynced before the commit that refers to it (rule 1; writeNew() says why an
+// unreferenced one may not be). Files are immutable;
 // deletion is decided by the metadata store (reference counts) and happens after its commit, so a
 // crash leaves at worst an orphan file, which collectOrphans() removes later, never a reference to a
 // missing or incomplete file.
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, linkSync, openSync, closeSync, readSync, renameSync, unlinkSync, writeSync, open as fsOpen, read as fsRead, close as fsClose, fstat as fsFstat, fsync as fsFsync, write as fsWrite } from 'node:fs';
+import { existsSync, openSync, closeSync, readSync, renameSync, unlinkSync, writeSync, open as fsOpen, read as fsRead, close as fsClose, fstat as fsFstat, fsync as fsFsync, write as fsWrite } from 'node:fs';
 import { mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -83,31 +83,45 @@ export class FileBlobStore {
   private readonly writing = new Map<string, Promise<boolean>>();
 
   /**
-   * The bytes go to a temp file, which is then hard-linked at the final name and its temp name
-   * removed; the file's fsync and the directory's fsync run at the same time (one disk wait instead
-   * of two in a row), and the caller commits only after both (rule 1). So a file at its final name
-   * may be incomplete after a crash, but then nothing refers to it: a later write of the same bytes
-   * finds the name taken (link fails with EEXIST) and replaces it with its own file, fsynced before
-   * the rename; collectOrphans() removes leftovers nobody writes again.
+   * The bytes are written straight at the final name, created exclusively; the file's fsync and the
+   * directory's fsync run at the same time (one disk wait instead of two in a row), and the caller
+   * commits only after both (rule 1). So a file at its final name may be incomplete after a crash,
+   * but then nothing refers to it: a later write of the same bytes finds the name taken and
+   * replaces it (replace()); collectOrphans() removes leftovers nobody writes again. Creating the
+   * final name at once, instead of a temp file linked there and then unlinked, saves two directory
+   * updates and two syscalls per message (docs/BENCHMARKS.md part 17).
    */
   private async writeNew(bytes: Buffer, path: string, dir: string): Promise<boolean> {
+    let fd: number;
+    try {
+      // The create in the pool: it may wait for the file system's journal while other fsyncs run
+      // (13% of the event loop when it was synchronous).
+      fd = await openFd(path, 'wx', 0o600);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      return this.replace(bytes, path, dir);
+    }
+    try {
+      await writeWhole(fd, bytes);
+      if (this.fsync) await Promise.all([fsyncFd(fd), fsyncDir(dir)]);
+      return true;
+    } finally {
+      // A failed write leaves an incomplete file that nothing refers to: the next write of these
+      // bytes replaces it, collectOrphans() removes it otherwise. Unlinking it here could remove
+      // another process's complete file that replaced it meanwhile.
+      closeSync(fd);
+    }
+  }
+
+  /** The name is taken: an earlier crash's leftover (maybe incomplete) or another process's file in
+   *  flight. Ours goes to a temp file, made durable before it replaces that one, so the name never
+   *  shows incomplete bytes once a commit may refer to it. */
+  private async replace(bytes: Buffer, path: string, dir: string): Promise<boolean> {
     const temp = join(dir, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}-${process.pid}`);
-    // The create in the pool: it may wait for the file system's journal while other fsyncs run
-    // (13% of the event loop when it was synchronous).
     const fd = await openFd(temp, 'wx', 0o600);
     let tempExists = true;
     try {
-      // Small files are written with synchronous calls (into the page cache, microseconds each).
-      if (bytes.length <= SYNC_WRITE_MAX_BYTES) writeAllSync(fd, bytes);
-      else await writeAll(fd, bytes);
-      if (linkUnlessTaken(temp, path)) {
-        tempExists = false;
-        unlinkSync(temp);
-        if (this.fsync) await Promise.all([fsyncFd(fd), fsyncDir(dir)]);
-        return true;
-      }
-      // Taken: an earlier crash's leftover (maybe incomplete) or another process's file in flight.
-      // Ours is made durable before it replaces that one, so the name never shows incomplete bytes.
+      await writeWhole(fd, bytes);
       if (this.fsync) await fsyncFd(fd);
       renameSync(temp, path);
       tempExists = false;
@@ -247,15 +261,11 @@ export class FileBlobStore {
   }
 }
 
-/** link(2) that reports an existing target as false instead of an error. */
-function linkUnlessTaken(from: string, to: string): boolean {
-  try {
-    linkSync(from, to);
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw err;
-  }
+/** Small files with synchronous calls (into the page cache, microseconds each), big ones in the pool. */
+function writeWhole(fd: number, bytes: Buffer): Promise<void> {
+  if (bytes.length > SYNC_WRITE_MAX_BYTES) return writeAll(fd, bytes);
+  writeAllSync(fd, bytes);
+  return Promise.resolve();
 }
 
 function writeAllSync(fd: number, bytes: Buffer): void {

@@ -40,6 +40,10 @@ export function ensureLayout(root: string, fsync: boolean): LayoutMigration {
   if (!exists(root)) {
     mkdirSync(root, { recursive: true });
     if (fsync) fsyncDirSync(join(root, '..'));
+    // All 256 directories at once, made durable by one fsync of the root: created on demand, each
+    // cost its first message an mkdir and a root fsync of its own.
+    for (let i = 0; i < 256; i++) mkdirSync(join(root, i.toString(16).padStart(2, '0')));
+    if (fsync) fsyncDirSync(root);
   } else {
     for (const first of subdirectories(root)) moved += flattenFirstLevel(join(root, first.name), first.name, fsync);
   }
