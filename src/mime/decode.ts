@@ -1,6 +1,6 @@
 // Transfer decoding (RFC 2045 §6), charset decoding, RFC 2047 encoded words. Never throws: mail
 // in the wild breaks every rule, and search/BINARY must still give an answer.
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
 
 /** Decodes a body from its Content-Transfer-Encoding. Unknown encodings are returned as they are
@@ -109,14 +109,8 @@ const ALIASES: Record<string, string> = {
 /** Bytes in a charset to text. us-ascii (the RFC 2045 default) and unknown charsets fall back to
  *  UTF-8 when the bytes are valid UTF-8 and Windows-1252 otherwise; never throws. */
 export function decodeCharset(bytes: Buffer, charset: string | null): string {
-  let label = (charset ?? '').trim().replace(/^["']|["']$/g, '').toLowerCase();
-  // RFC 2231 §5 language suffix on encoded words: "utf-8*en".
-  const star = label.indexOf('*');
-  if (star >= 0) label = label.slice(0, star);
-  label = ALIASES[label] ?? label;
-  if (label === '' || label === 'us-ascii' || label === 'ascii' || label === 'utf-8' || label === 'utf8') {
-    return fallback(bytes);
-  }
+  const label = charsetLabel(charset);
+  if (decodesByFallback(label)) return fallback(bytes);
   // iconv-lite first: Node's TextDecoder maps windows-1252 like Latin-1 (0x80 stays U+0080).
   try {
     if (iconv.encodingExists(label)) return iconv.decode(bytes, label);
@@ -131,6 +125,25 @@ export function decodeCharset(bytes: Buffer, charset: string | null): string {
     // not a known label either
   }
   return fallback(bytes);
+}
+
+/** The length decodeCharset(bytes, charset) would have, when it is known without decoding: bytes that
+ *  are all ASCII, in a charset decoded by fallback(), whose UTF-8 and Windows-1252 both map each of
+ *  them to one UTF-16 unit; null otherwise (other charsets may not: UTF-16, UTF-7, ISO-2022-JP). */
+export function asciiTextLength(bytes: Buffer, charset: string | null): number | null {
+  return decodesByFallback(charsetLabel(charset)) && isAscii(bytes) ? bytes.length : null;
+}
+
+function charsetLabel(charset: string | null): string {
+  let label = (charset ?? '').trim().replace(/^["']|["']$/g, '').toLowerCase();
+  // RFC 2231 §5 language suffix on encoded words: "utf-8*en".
+  const star = label.indexOf('*');
+  if (star >= 0) label = label.slice(0, star);
+  return ALIASES[label] ?? label;
+}
+
+function decodesByFallback(label: string): boolean {
+  return label === '' || label === 'us-ascii' || label === 'ascii' || label === 'utf-8' || label === 'utf8';
 }
 
 function fallback(bytes: Buffer): string {

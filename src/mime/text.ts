@@ -1,7 +1,7 @@
 // The searchable text of a message body (SEARCH BODY/TEXT, RFC 9051 §6.4.4): every text/* part
 // decoded from its transfer encoding and charset (HTML tags crudely stripped), the names of
 // attachments, and the header values of encapsulated messages (they are body text of the outer one).
-import { decodeCharset, decodeTransfer, decodeWords } from './decode.js';
+import { asciiTextLength, decodeCharset, decodeTransfer, decodeWords } from './decode.js';
 import { fieldText, parseHeader } from './header.js';
 import type { MimePart } from './types.js';
 
@@ -79,6 +79,12 @@ function collectText(bytes: Buffer, root: MimePart, limit: number | null): strin
       }
       for (let window = limit - total + 1; ; window *= 4) {
         const cut = Math.min(end, part.bodyStart + window);
+        // A window of plain ASCII text is as long as its bytes: past the limit, no string is made.
+        const known = knownTextLength(bytes, part, cut);
+        if (known !== null && total + known + 1 > limit) {
+          over = true;
+          break;
+        }
         const text = partText(bytes, part, cut);
         if (cut === end || total + text.length > limit) {
           add(text + '\n');
@@ -88,6 +94,15 @@ function collectText(bytes: Buffer, root: MimePart, limit: number | null): strin
     }
   }
   return over ? null : pieces.join('');
+}
+
+/** partText(bytes, part, end).length when it is known without decoding: a part that is not HTML,
+ *  not transfer-encoded (decodeTransfer leaves its bytes as they are) and ASCII; else null. */
+function knownTextLength(bytes: Buffer, part: MimePart, end: number): number | null {
+  if (part.subtype === 'html') return null;
+  const encoding = part.encoding.trim().toLowerCase();
+  if (encoding === 'base64' || encoding === 'quoted-printable') return null;
+  return asciiTextLength(bytes.subarray(part.bodyStart, end), param(part.params, 'charset') ?? null);
 }
 
 /** A text part's bytes up to `end`, decoded from its transfer encoding and charset, HTML stripped. */

@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeMessage } from '../../src/mime/analyze.js';
 import { parseMessage } from '../../src/mime/parse.js';
+import { asciiTextLength, decodeCharset } from '../../src/mime/decode.js';
 import { bodyTextUpTo, extractBodyText } from '../../src/mime/text.js';
 
 function both(bytes: Buffer, limit: number): { full: string; bounded: string | null } {
@@ -37,6 +38,38 @@ test('a long part is not decoded whole: 200 KB of text comes back null at a 32 K
   const bytes = plain('alpha bravo charlie\r\n'.repeat(10_000));
   assert.equal(bodyTextUpTo(bytes, parseMessage(bytes).root, 32 * 1024), null);
   assert.ok(extractBodyText(bytes, parseMessage(bytes).root).length > 200_000);
+});
+
+test('a long plain ASCII part is found too long by its length: no string of it is made', () => {
+  const bytes = plain('alpha bravo charlie\r\n'.repeat(10_000));
+  const root = parseMessage(bytes).root;
+  const original = Buffer.prototype.toString;
+  let decodedBytes = 0;
+  Buffer.prototype.toString = function (this: Buffer, ...args: unknown[]): string {
+    decodedBytes += this.length;
+    return (original as (...a: unknown[]) => string).apply(this, args);
+  } as typeof Buffer.prototype.toString;
+  try {
+    assert.equal(bodyTextUpTo(bytes, root, 32 * 1024), null);
+  } finally {
+    Buffer.prototype.toString = original;
+  }
+  assert.ok(decodedBytes < 1024, `${decodedBytes} bytes decoded`);
+});
+
+test('asciiTextLength answers only where it is decodeCharset\'s length', () => {
+  const inputs = [Buffer.from('plain text\r\nwith a NUL \0 and +AGE- ~{ }~', 'latin1'), Buffer.from('h\u00e9llo', 'utf8'), Buffer.from([0x1b, 0x24, 0x42, 0x30, 0x21, 0x1b, 0x28, 0x42])];
+  const charsets = [null, '', 'us-ascii', '"UTF-8"', 'utf8', 'x-unknown', 'utf-8*en', 'utf-16', 'utf-16le', 'utf-7', 'iso-2022-jp', 'hz-gb-2312', 'windows-1252', 'koi8-r'];
+  for (const bytes of inputs) {
+    for (const charset of charsets) {
+      const known = asciiTextLength(bytes, charset);
+      if (known !== null) assert.equal(known, decodeCharset(bytes, charset).length, `${charset}: ${bytes.toString('latin1')}`);
+    }
+  }
+  assert.equal(asciiTextLength(inputs[0] as Buffer, 'us-ascii'), (inputs[0] as Buffer).length);
+  assert.equal(asciiTextLength(inputs[0] as Buffer, null), (inputs[0] as Buffer).length);
+  assert.equal(asciiTextLength(inputs[1] as Buffer, 'utf-8'), null, 'not ASCII');
+  for (const charset of ['utf-16', 'utf-7', 'iso-2022-jp']) assert.equal(asciiTextLength(inputs[0] as Buffer, charset), null, charset);
 });
 
 test('base64 and quoted-printable parts: windows grow until the text is known', () => {
