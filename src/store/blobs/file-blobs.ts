@@ -1,10 +1,9 @@
 // Message bytes as content-addressed files: <root>/ab/<sha256hex> (layout.ts). A file that the
 // metadata store refers to is always complete: it is created at its final name, and both the file
 // and the directory are fsynced before the commit that refers to it (rule 1; writeNew() says why an
-// unreferenced one may not be). Files are immutable;
-// deletion is decided by the metadata store (reference counts) and happens after its commit, so a
-// crash leaves at worst an orphan file, which collectOrphans() removes later, never a reference to a
-// missing or incomplete file.
+// unreferenced one may not be). Files are immutable; deletion is decided by the metadata store
+// (reference counts) and happens after its commit, so a crash leaves at worst an orphan file, which
+// collectOrphans() removes later, never a reference to a missing or incomplete file.
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, openSync, closeSync, readSync, renameSync, unlinkSync, writeSync, open as fsOpen, read as fsRead, close as fsClose, fstat as fsFstat, fsync as fsFsync, write as fsWrite } from 'node:fs';
 import { mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
@@ -87,7 +86,7 @@ export class FileBlobStore {
    * directory's fsync run at the same time (one disk wait instead of two in a row), and the caller
    * commits only after both (rule 1). So a file at its final name may be incomplete after a crash,
    * but then nothing refers to it: a later write of the same bytes finds the name taken and
-   * replaces it (replace()); collectOrphans() removes leftovers nobody writes again. Creating the
+   * replaces it (replaceTaken()); collectOrphans() removes leftovers nobody writes again. Creating the
    * final name at once, instead of a temp file linked there and then unlinked, saves two directory
    * updates and two syscalls per message (docs/BENCHMARKS.md part 17).
    */
@@ -99,7 +98,7 @@ export class FileBlobStore {
       fd = await openFd(path, 'wx', 0o600);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      return this.replace(bytes, path, dir);
+      return this.replaceTaken(bytes, path, dir);
     }
     try {
       await writeWhole(fd, bytes);
@@ -116,7 +115,7 @@ export class FileBlobStore {
   /** The name is taken: an earlier crash's leftover (maybe incomplete) or another process's file in
    *  flight. Ours goes to a temp file, made durable before it replaces that one, so the name never
    *  shows incomplete bytes once a commit may refer to it. */
-  private async replace(bytes: Buffer, path: string, dir: string): Promise<boolean> {
+  private async replaceTaken(bytes: Buffer, path: string, dir: string): Promise<boolean> {
     const temp = join(dir, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}-${process.pid}`);
     const fd = await openFd(temp, 'wx', 0o600);
     let tempExists = true;
@@ -239,9 +238,9 @@ export class FileBlobStore {
     return removed;
   }
 
-  /** The blob's directory under the root. One of 256, so after the first few hundred messages
-   *  of a store they all exist: a stat of a cached entry costs microseconds, an mkdir that fails
-   *  with EEXIST a pool hand-off and an Error with its stack. */
+  /** The blob's directory under the root. One of 256, all made with a new store (layout.ts); a
+   *  store made by an older Postkeep may lack some. A stat of a cached entry costs
+   *  microseconds, an mkdir that fails with EEXIST a pool hand-off and an Error with its stack. */
   private async ensureDir(dir: string): Promise<void> {
     if (this.knownDirs.has(dir)) return;
     if (existsSync(dir)) {
