@@ -5,6 +5,7 @@ import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SERVER_NODE_FLAGS } from '../../src/cli/node-flags.js';
 import type { RunningTarget, StartOptions } from '../target.js';
 
 const SERVE = fileURLToPath(new URL('./serve.js', import.meta.url));
@@ -50,8 +51,9 @@ export async function startPostkeep(name: string, dir: string, options: StartOpt
   };
   const configPath = join(dir, 'config.json');
   await writeFile(configPath, JSON.stringify(config));
-  const args = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
-  const child = spawn(process.execPath, [...args, SERVE, configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
+  // The flags a deployed server runs with (the shebang, `npm start`, the README's unit).
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...profile, SERVE, configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stderr?.pipe(createWriteStream(join(dir, 'server.stderr.log')));
   let ports: { imap: number; lmtp: number | null };
   try {
