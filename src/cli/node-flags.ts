@@ -8,6 +8,7 @@
 // settles with 8 MiB semi-spaces and, after every Mark-Compact, an old-generation limit only
 // 16 MiB above the live heap, which its own rule takes as "close to the limit": a new marking
 // starts at once, so a Mark-Compact ran every 90-130 ms (28 in 6 s) with a 14 MB heap. With the
-// flag: one in 20 s, and 3-31 % less server CPU per 200 KB APPEND in ten alternating pairs
-// (docs/BENCHMARKS.md, part 18). The pages are touched only as allocation reaches them.
+// flag: one in 20 s, and 0-31 % (median 8 %) less server CPU per 200 KB APPEND in seven
+// alternating pairs (docs/BENCHMARKS.md, part 18). Its pages are touched only as allocation
+// reaches them: 1 MB more RSS at start.
 export const SERVER_NODE_FLAGS: readonly string[] = ['--min-semi-space-size=16'];
