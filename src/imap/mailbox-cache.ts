@@ -5,6 +5,7 @@
 // view on top of it (src/imap/selected.ts): the data is shared, the numbering is not (RFC 9051
 // §7.5.1). Only the store's public interface is used, so it works over any Store.
 import type { Mailbox, MailboxChanges, MessageMeta, Store } from '../store/types.js';
+import { carryDeletedUids, deletedUidsOf } from './deleted-index.js';
 import { perStore } from './per-store.js';
 
 /** What a snapshot learned about its messages that a successor can take over without a full pass. */
@@ -20,6 +21,7 @@ export class MailboxSnapshot {
   /** Every message with a UID below this one has \Seen: firstUnseen() starts looking there. */
   #seenBelow: number;
   #firstUnseen: number | undefined;
+  #deleted: Uint32Array | undefined;
 
   /** uids ascending; metas[i] is the message with uids[i]. Neither is ever modified. */
   constructor(
@@ -79,6 +81,12 @@ export class MailboxSnapshot {
     return this.#firstUnseen;
   }
 
+  /** The UIDs (ascending) of the messages with \Deleted (deleted-index.ts). */
+  deletedUids(): Uint32Array {
+    this.#deleted ??= deletedUidsOf(this.uids, this.metas);
+    return this.#deleted;
+  }
+
   /**
    * A new snapshot with the changes applied (copy on write; this one stays as it was). Flag changes
    * and new messages (the usual case) are bulk copies of the arrays with the changed entries put in
@@ -88,7 +96,10 @@ export class MailboxSnapshot {
   apply(changes: MailboxChanges): MailboxSnapshot {
     if (changes.highestModseq <= this.modseq) return this;
     const merged = this.patch(changes) ?? this.merge(changes);
-    return new MailboxSnapshot(this.uidValidity, changes.highestModseq, merged.uids, merged.metas, this.carry(changes));
+    const next = new MailboxSnapshot(this.uidValidity, changes.highestModseq, merged.uids, merged.metas, this.carry(changes));
+    // Only a list somebody asked for is kept up to date: no pass over the mailbox here.
+    if (this.#deleted !== undefined) next.#deleted = carryDeletedUids(this.#deleted, changes, (uid) => next.meta(uid));
+    return next;
   }
 
   /** Flag changes and new UIDs above the last one, nothing expunged here: the arrays copied in bulk. */

@@ -138,6 +138,16 @@ export class SelectedView {
     }
   }
 
+  /** The UIDs (ascending) in this client's view that may have \Deleted: the shared snapshot's
+   *  (deleted-index.ts) and those this session holds newer metadata for. More than that, never
+   *  fewer: SEARCH still checks each one's flags. */
+  deletedCandidates(): number[] {
+    const found = new Set<number>();
+    for (const uid of this.base.deletedUids()) if (this.has(uid)) found.add(uid);
+    for (const uid of this.own.keys()) if (this.has(uid)) found.add(uid);
+    return [...found].sort((a, b) => a - b);
+  }
+
   /** Every message as the client numbers it, for SEARCH and FETCH. */
   messages(): { msn: number; meta: MessageMeta; recent: boolean }[] {
     const out: { msn: number; meta: MessageMeta; recent: boolean }[] = new Array(this.uids.length);

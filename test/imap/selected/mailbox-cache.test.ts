@@ -58,7 +58,7 @@ test('apply: keywords and first unseen carried over equal a full pass, through r
     seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
     return Math.floor((seed / 2 ** 32) * n);
   };
-  const flagChoices = [[], ['\\Seen'], ['\\Seen', '$Work'], ['$work'], ['\\Flagged'], ['\\Seen', '\\Answered'], ['$Other']];
+  const flagChoices = [[], ['\\Seen'], ['\\Seen', '$Work'], ['$work'], ['\\Flagged'], ['\\Seen', '\\Answered'], ['$Other'], ['\\Deleted'], ['\\Seen', '\\Deleted']];
   const truth = new Map<number, MessageMeta>();
   let modseq = 1;
   let nextUid = 1;
@@ -92,6 +92,7 @@ test('apply: keywords and first unseen carried over equal a full pass, through r
     // Asked only now and then, so that both computed and not yet computed values are carried.
     if (random(3) === 0) assert.deepEqual(snap.keywords(), fresh.keywords(), `step ${step}`);
     if (random(3) === 0) assert.equal(snap.firstUnseen(), fresh.firstUnseen(), `step ${step}`);
+    if (random(3) === 0) assert.deepEqual([...snap.deletedUids()], [...fresh.deletedUids()], `step ${step}`);
   }
 });
 
@@ -111,6 +112,11 @@ test('apply: a flag change is not a pass over the mailbox (arrays shared, SELECT
   assert.equal(next.uids, snap.uids);
   assert.deepEqual(next.keywords(), ['$Work']);
   assert.equal(next.firstUnseen(), 500);
+  assert.ok(flagReads < 20, `${flagReads} flag reads`);
+  assert.deepEqual([...next.deletedUids()], []);
+  flagReads = 0;
+  const deleted = next.apply({ highestModseq: 12, expunged: [], changed: [meta(9, 12, ['\\Deleted'])] });
+  assert.deepEqual([...deleted.deletedUids()], [9]);
   assert.ok(flagReads < 20, `${flagReads} flag reads`);
   const unseen = next.apply({ highestModseq: 12, expunged: [], changed: [meta(7, 12, [])] });
   assert.equal(unseen.firstUnseen(), 6);

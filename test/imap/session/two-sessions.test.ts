@@ -135,3 +135,39 @@ test("a session's own STORE needs no pull from the store; another session's chan
     await b.close();
   }
 });
+
+test('SEARCH DELETED finds \\Deleted set by this session, by the other and before SELECT, and not once cleared', async () => {
+  const { a, b, account } = await pair();
+  const found = async (c: ImapClient, criteria = 'DELETED'): Promise<string> => {
+    const r = await c.ok(`UID SEARCH ${criteria}`);
+    const line = r.lines.find((l) => l.startsWith('* ESEARCH')) ?? '';
+    return /UID ALL (\S+)/.exec(line)?.[1] ?? '';
+  };
+  let c: ImapClient | undefined;
+  try {
+    assert.equal(await found(b), '');
+    await a.ok('STORE 1 +FLAGS.SILENT (\\Deleted)');
+    await b.ok('NOOP');
+    assert.equal(await found(b), '1');
+    await b.ok('STORE 3 +FLAGS.SILENT (\\Deleted \\Seen)');
+    assert.equal(await found(b), '1,3');
+    assert.equal(await found(b, 'SEEN DELETED'), '3');
+    assert.equal(await found(b, 'UNDELETED'), '2');
+    await a.ok('STORE 1 -FLAGS.SILENT (\\Deleted)');
+    await srv.seed(account, 'INBOX', message('four'), ['\\Deleted']);
+    await b.ok('NOOP');
+    assert.equal(await found(b), '3:4');
+    // A session selecting now starts from the shared snapshot, whose list was carried forward.
+    c = await ImapClient.connect({ port: srv.port, name: 'C' });
+    await c.login(`p${n}`, 'secret');
+    await c.ok('ENABLE IMAP4rev2');
+    await c.ok('SELECT INBOX');
+    assert.equal(await found(c), '3:4');
+    const byNumber = await c.ok('SEARCH DELETED');
+    assert.deepEqual(byNumber.lines, [`* ESEARCH (TAG "${byNumber.tag}") ALL 3:4`]);
+  } finally {
+    await a.close();
+    await b.close();
+    await c?.close();
+  }
+});
