@@ -157,13 +157,26 @@ export class SelectedView {
     return out;
   }
 
-  /** Every message in MSN order, without an object per message (SEARCH's pass over a big mailbox). */
+  /**
+   * Every message in MSN order, without an object per message (SEARCH's pass over a big mailbox).
+   * The base's metadata is found by walking its UIDs alongside this view's (both ascend): a binary
+   * search per message, as soon as this session had changed one flag, made a SEARCH of 100,000
+   * messages 5 times slower (19.5 against 3.6 ms).
+   */
   forEachMessage(fn: (msn: number, meta: MessageMeta, recent: boolean) => void): void {
-    const shared = this.uids === this.base.uids && this.own.size === 0;
+    const own = this.own.size > 0 ? this.own : null;
     const recent = this.recent.size > 0 ? this.recent : null;
+    const baseUids = this.base.uids;
+    const metas = this.base.metas;
+    let j = 0; // index in the base of the first UID not below this one
     for (let i = 0; i < this.uids.length; i++) {
       const uid = this.uids[i] as number;
-      const meta = shared ? (this.base.metas[i] as MessageMeta) : ((this.own.get(uid) ?? this.base.meta(uid)) as MessageMeta);
+      let meta = own?.get(uid);
+      if (meta === undefined) {
+        while (j < baseUids.length && (baseUids[j] as number) < uid) j++;
+        // Every UID of the view without metadata of its own is in the base.
+        meta = metas[j] as MessageMeta;
+      }
       fn(i + 1, meta, recent !== null && recent.has(uid));
     }
   }

@@ -189,6 +189,15 @@ function clientApply(client: number[], view: SelectedView, responses: Untagged[]
   }
 }
 
+/** The pass over every message gives what meta() gives, and every message with \Deleted is among
+ *  the candidates SEARCH DELETED looks at. */
+function checkPasses(v: SelectedView, where: string): void {
+  const all = v.messages();
+  for (const m of all) assert.equal(m.meta, v.meta(m.meta.uid), `${where}: metadata of UID ${m.meta.uid}`);
+  const candidates = new Set(v.deletedCandidates());
+  for (const m of all) if (m.meta.flags.includes('\\Deleted')) assert.ok(candidates.has(m.meta.uid), `${where}: UID ${m.meta.uid} is a candidate`);
+}
+
 test('two sessions interleaving expunges, stores and appends never produce a wrong number', () => {
   for (let seed = 1; seed <= 200; seed++) {
     const rand = rng(seed);
@@ -214,6 +223,7 @@ test('two sessions interleaving expunges, stores and appends never produce a wro
         const out = v.flush({ allowExpunge: rand() < 0.5, rev2: rand() < 0.5 });
         clientApply(clients[i] as number[], v, out, box);
         assert.deepEqual(clients[i], v.messages().map((m) => m.meta.uid), `seed ${seed}: client and view agree`);
+        checkPasses(v, `seed ${seed} step ${step}`);
       }
     }
     views.forEach((v, i) => {
