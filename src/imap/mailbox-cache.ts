@@ -5,7 +5,7 @@
 // view on top of it (src/imap/selected.ts): the data is shared, the numbering is not (RFC 9051
 // §7.5.1). Only the store's public interface is used, so it works over any Store.
 import type { Mailbox, MailboxChanges, MessageMeta, Store } from '../store/types.js';
-import { carryDeletedUids, deletedUidsOf } from './deleted-index.js';
+import { carryUidsInState, uidsInState, type IndexedState } from './flag-index.js';
 import { perStore } from './per-store.js';
 
 /** What a snapshot learned about its messages that a successor can take over without a full pass. */
@@ -21,7 +21,7 @@ export class MailboxSnapshot {
   /** Every message with a UID below this one has \Seen: firstUnseen() starts looking there. */
   #seenBelow: number;
   #firstUnseen: number | undefined;
-  #deleted: Uint32Array | undefined;
+  readonly #inState = new Map<IndexedState, Uint32Array>();
 
   /** uids ascending; metas[i] is the message with uids[i]. Neither is ever modified. */
   constructor(
@@ -81,10 +81,14 @@ export class MailboxSnapshot {
     return this.#firstUnseen;
   }
 
-  /** The UIDs (ascending) of the messages with \Deleted (deleted-index.ts). */
-  deletedUids(): Uint32Array {
-    this.#deleted ??= deletedUidsOf(this.uids, this.metas);
-    return this.#deleted;
+  /** The UIDs (ascending) of the messages with \Deleted, or without \Seen (flag-index.ts). */
+  uidsInState(state: IndexedState): Uint32Array {
+    let uids = this.#inState.get(state);
+    if (uids === undefined) {
+      uids = uidsInState(state, this.uids, this.metas);
+      this.#inState.set(state, uids);
+    }
+    return uids;
   }
 
   /**
@@ -97,8 +101,8 @@ export class MailboxSnapshot {
     if (changes.highestModseq <= this.modseq) return this;
     const merged = this.patch(changes) ?? this.merge(changes);
     const next = new MailboxSnapshot(this.uidValidity, changes.highestModseq, merged.uids, merged.metas, this.carry(changes));
-    // Only a list somebody asked for is kept up to date: no pass over the mailbox here.
-    if (this.#deleted !== undefined) next.#deleted = carryDeletedUids(this.#deleted, changes, (uid) => next.meta(uid));
+    // Only the lists somebody asked for are kept up to date: no pass over the mailbox here.
+    for (const [state, uids] of this.#inState) next.#inState.set(state, carryUidsInState(state, uids, changes, (uid) => next.meta(uid)));
     return next;
   }
 

@@ -7,6 +7,7 @@ import { Atom, type ImapData } from './wire/data.js';
 import { ImapError } from './commands/types.js';
 import { formatUidSet as formatSet } from './wire/sequence.js';
 import { MailboxSnapshot } from './mailbox-cache.js';
+import type { IndexedState } from './flag-index.js';
 
 export interface ViewOptions {
   readonly readOnly: boolean;
@@ -102,6 +103,11 @@ export class SelectedView {
     return this.recent.has(uid);
   }
 
+  /** How many messages the client knows of have first <= UID <= last. */
+  countInUidRange(first: number, last: number): number {
+    return last < first ? 0 : this.lowerBound(last + 1) - this.lowerBound(first);
+  }
+
   /** MSN of a UID the client knows of, or 0. Binary search: UIDs ascend. */
   msnOf(uid: number): number {
     let lo = 0;
@@ -138,12 +144,16 @@ export class SelectedView {
     }
   }
 
-  /** The UIDs (ascending) in this client's view that may have \Deleted: the shared snapshot's
-   *  (deleted-index.ts) and those this session holds newer metadata for. More than that, never
-   *  fewer: SEARCH still checks each one's flags. */
-  deletedCandidates(): number[] {
+  /**
+   * The UIDs (ascending) in this client's view that may be in the state: the shared snapshot's
+   * (flag-index.ts) and those this session holds newer metadata for. More than that, never fewer:
+   * SEARCH still checks each one's flags. Null when they are more than an eighth of the view: the
+   * pass over every message, which makes no object per message, then costs less.
+   */
+  candidatesInState(state: IndexedState): number[] | null {
+    if (this.base.uidsInState(state).length + this.own.size > this.uids.length / 8) return null;
     const found = new Set<number>();
-    for (const uid of this.base.deletedUids()) if (this.has(uid)) found.add(uid);
+    for (const uid of this.base.uidsInState(state)) if (this.has(uid)) found.add(uid);
     for (const uid of this.own.keys()) if (this.has(uid)) found.add(uid);
     return [...found].sort((a, b) => a - b);
   }

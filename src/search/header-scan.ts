@@ -66,7 +66,7 @@ export function headerNeedles(key: SearchKey): string[] | null {
 export async function scanHeaders(
   key: SearchKey,
   pending: readonly Candidate[],
-  ctx: Pick<SearchContext, 'scanHeaderText'>,
+  ctx: Pick<SearchContext, 'scanHeaderText' | 'countInUidRange'>,
   walk: MessageWalk,
 ): Promise<Candidate[] | null> {
   const scan = ctx.scanHeaderText;
@@ -77,10 +77,14 @@ export async function scanHeaders(
     first = Math.min(first, c.msg.meta.uid);
     last = Math.max(last, c.msg.meta.uid);
   }
-  let inRange = 0;
-  walk((_msn, meta) => {
-    if (meta.uid >= first && meta.uid <= last) inRange++;
-  });
+  // The scan reads every message of the mailbox in the range, not only those the search looks at
+  // (a UID set or DELETED may have narrowed it to a few spread far apart).
+  let inRange = ctx.countInUidRange?.(first, last) ?? 0;
+  if (ctx.countInUidRange === undefined) {
+    walk((_msn, meta) => {
+      if (meta.uid >= first && meta.uid <= last) inRange++;
+    });
+  }
   if (pending.length * SCAN_DENSITY < inRange) return null;
   const needles = headerNeedles(key);
   if (needles === null) return null;

@@ -37,6 +37,9 @@ export interface SearchContext {
    *  contains at least one of `needles` (plain substring) that text, and null where the store has
    *  none. A UID left out has a header text that contains none of the needles. */
   scanHeaderText?(needles: readonly string[], firstUid: number, lastUid: number): Promise<Map<number, string | null>>;
+  /** How many messages of the mailbox have firstUid <= uid <= lastUid: what scanHeaderText passes
+   *  over, when `messages` holds only some of them. Counted from `messages` when absent. */
+  countInUidRange?(firstUid: number, lastUid: number): number;
   /** Optional and cheaper than loadSummaries for SENT* keys: per UID the Date: header only. A UID
    *  missing from the answer is treated as a message without one. */
   loadSentDates?(uids: readonly number[]): Promise<Map<number, SentDate>>;

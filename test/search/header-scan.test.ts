@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SearchKey } from '../../src/imap/wire/ast.js';
 import { headerNeedles } from '../../src/search/header-scan.js';
-import { searchMessages, type SearchContext } from '../../src/search/index.js';
+import { searchMessages, type SearchContext, type SearchMessage } from '../../src/search/index.js';
 import { context, messages } from './fixtures.js';
 
 const header = (field: string, value: string): SearchKey => ({ kind: 'header', field, value });
@@ -75,6 +75,15 @@ test('a few candidates in a wide UID range are loaded per UID, not scanned', asy
   const { ctx, calls } = scanContext();
   const key: SearchKey = { kind: 'and', keys: [{ kind: 'uid', set: { kind: 'set', ranges: [{ start: 1, end: 1 }, { start: 5, end: 5 }, { start: 40, end: 40 }] } }, header('from', 'bob')] };
   assert.deepEqual(await searchMessages(key, ctx), [5]);
+  assert.deepEqual(calls.scans, []);
+  assert.deepEqual(calls.texts, [[1, 5, 40]]);
+});
+
+test('a search narrowed to a few messages far apart (a UID set, DELETED) is not scanned: the scan reads every message between them', async () => {
+  const { ctx, calls } = scanContext();
+  const few = (ctx.messages as readonly SearchMessage[]).filter((m) => [1, 5, 40].includes(m.meta.uid));
+  const narrowed: SearchContext = { ...ctx, messages: few, countInUidRange: (first, last) => last - first + 1 };
+  assert.deepEqual(await searchMessages(header('from', 'bob'), narrowed), [5]);
   assert.deepEqual(calls.scans, []);
   assert.deepEqual(calls.texts, [[1, 5, 40]]);
 });

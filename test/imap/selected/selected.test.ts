@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SelectedView, type Untagged } from '../../../src/imap/selected.js';
+import { IN_STATE, type IndexedState } from '../../../src/imap/flag-index.js';
 import type { Mailbox, MailboxChanges, MessageMeta } from '../../../src/store/types.js';
 import type { SequenceSet } from '../../../src/imap/wire/ast.js';
 import { Atom, type ImapData } from '../../../src/imap/wire/data.js';
@@ -194,8 +195,12 @@ function clientApply(client: number[], view: SelectedView, responses: Untagged[]
 function checkPasses(v: SelectedView, where: string): void {
   const all = v.messages();
   for (const m of all) assert.equal(m.meta, v.meta(m.meta.uid), `${where}: metadata of UID ${m.meta.uid}`);
-  const candidates = new Set(v.deletedCandidates());
-  for (const m of all) if (m.meta.flags.includes('\\Deleted')) assert.ok(candidates.has(m.meta.uid), `${where}: UID ${m.meta.uid} is a candidate`);
+  for (const [state, test] of Object.entries(IN_STATE)) {
+    const list = v.candidatesInState(state as IndexedState);
+    if (list === null) continue; // too many: SEARCH passes over every message
+    const candidates = new Set(list);
+    for (const m of all) if (test(m.meta)) assert.ok(candidates.has(m.meta.uid), `${where}: UID ${m.meta.uid} is a candidate for ${state}`);
+  }
 }
 
 test('two sessions interleaving expunges, stores and appends never produce a wrong number', () => {

@@ -136,38 +136,78 @@ test("a session's own STORE needs no pull from the store; another session's chan
   }
 });
 
-test('SEARCH DELETED finds \\Deleted set by this session, by the other and before SELECT, and not once cleared', async () => {
-  const { a, b, account } = await pair();
-  const found = async (c: ImapClient, criteria = 'DELETED'): Promise<string> => {
-    const r = await c.ok(`UID SEARCH ${criteria}`);
-    const line = r.lines.find((l) => l.startsWith('* ESEARCH')) ?? '';
-    return /UID ALL (\S+)/.exec(line)?.[1] ?? '';
-  };
-  let c: ImapClient | undefined;
-  try {
-    assert.equal(await found(b), '');
-    await a.ok('STORE 1 +FLAGS.SILENT (\\Deleted)');
-    await b.ok('NOOP');
-    assert.equal(await found(b), '1');
-    await b.ok('STORE 3 +FLAGS.SILENT (\\Deleted \\Seen)');
-    assert.equal(await found(b), '1,3');
-    assert.equal(await found(b, 'SEEN DELETED'), '3');
-    assert.equal(await found(b, 'UNDELETED'), '2');
-    await a.ok('STORE 1 -FLAGS.SILENT (\\Deleted)');
-    await srv.seed(account, 'INBOX', message('four'), ['\\Deleted']);
-    await b.ok('NOOP');
-    assert.equal(await found(b), '3:4');
-    // A session selecting now starts from the shared snapshot, whose list was carried forward.
-    c = await ImapClient.connect({ port: srv.port, name: 'C' });
-    await c.login(`p${n}`, 'secret');
+/** Two sessions with INBOX selected in a new account of `count` messages, `flagsOf(i)` on message i. */
+async function pairOver(count: number, flagsOf: (i: number) => string[]): Promise<{ a: ImapClient; b: ImapClient; account: Account; login: string }> {
+  const login = `p${++n}`;
+  const account = await srv.addUser(login, 'secret');
+  for (let i = 1; i <= count; i++) await srv.seed(account, 'INBOX', message(`m${i}`), flagsOf(i));
+  const clients: ImapClient[] = [];
+  for (const name of ['A', 'B']) {
+    const c = await ImapClient.connect({ port: srv.port, name });
+    clients.push(c);
+    await c.login(login, 'secret');
     await c.ok('ENABLE IMAP4rev2');
     await c.ok('SELECT INBOX');
-    assert.equal(await found(c), '3:4');
+  }
+  const [a, b] = clients as [ImapClient, ImapClient];
+  return { a, b, account, login };
+}
+
+/** The UIDs a UID SEARCH finds, as the ESEARCH ALL set ('' for none). */
+async function uidsFound(c: ImapClient, criteria: string): Promise<string> {
+  const line = (await c.ok(`UID SEARCH ${criteria}`)).lines.find((l) => l.startsWith('* ESEARCH')) ?? '';
+  return /UID ALL (\S+)/.exec(line)?.[1] ?? '';
+}
+
+// Big enough that the few messages in the state are looked at alone (SelectedView.candidatesInState).
+const MAILBOX = 100;
+
+test('SEARCH DELETED finds \\Deleted set by this session, by the other and before SELECT, and not once cleared', async () => {
+  const { a, b, account, login } = await pairOver(MAILBOX, () => []);
+  let c: ImapClient | undefined;
+  try {
+    assert.equal(await uidsFound(b, 'DELETED'), '');
+    await a.ok('STORE 1 +FLAGS.SILENT (\\Deleted)');
+    await b.ok('NOOP');
+    assert.equal(await uidsFound(b, 'DELETED'), '1');
+    await b.ok('STORE 3 +FLAGS.SILENT (\\Deleted \\Seen)');
+    assert.equal(await uidsFound(b, 'DELETED'), '1,3');
+    assert.equal(await uidsFound(b, 'SEEN DELETED'), '3');
+    assert.equal(await uidsFound(b, 'UNDELETED'), `2,4:${MAILBOX}`);
+    await a.ok('STORE 1 -FLAGS.SILENT (\\Deleted)');
+    await srv.seed(account, 'INBOX', message('one more'), ['\\Deleted']);
+    await b.ok('NOOP');
+    assert.equal(await uidsFound(b, 'DELETED'), `3,${MAILBOX + 1}`);
+    // A session selecting now starts from the shared snapshot, whose list was carried forward.
+    c = await ImapClient.connect({ port: srv.port, name: 'C' });
+    await c.login(login, 'secret');
+    await c.ok('ENABLE IMAP4rev2');
+    await c.ok('SELECT INBOX');
+    assert.equal(await uidsFound(c, 'DELETED'), `3,${MAILBOX + 1}`);
     const byNumber = await c.ok('SEARCH DELETED');
-    assert.deepEqual(byNumber.lines, [`* ESEARCH (TAG "${byNumber.tag}") ALL 3:4`]);
+    assert.deepEqual(byNumber.lines, [`* ESEARCH (TAG "${byNumber.tag}") ALL 3,${MAILBOX + 1}`]);
   } finally {
     await a.close();
     await b.close();
     await c?.close();
+  }
+});
+
+test('SEARCH UNSEEN in a mostly read mailbox follows \\Seen changes of both sessions', async () => {
+  const { a, b } = await pairOver(MAILBOX, (i) => (i === 4 || i === 17 ? [] : ['\\Seen']));
+  try {
+    assert.equal(await uidsFound(b, 'UNSEEN'), '4,17');
+    await a.ok('UID STORE 4 +FLAGS.SILENT (\\Seen)');
+    await a.ok('UID STORE 9 -FLAGS.SILENT (\\Seen)');
+    await b.ok('NOOP');
+    assert.equal(await uidsFound(b, 'UNSEEN'), '9,17');
+    await b.ok('UID STORE 17 +FLAGS.SILENT (\\Seen \\Flagged)');
+    assert.equal(await uidsFound(b, 'UNSEEN'), '9');
+    assert.equal(await uidsFound(b, 'FLAGGED UNSEEN'), '');
+    await a.ok('NOOP');
+    assert.equal(await uidsFound(a, 'UNSEEN'), '9');
+  } finally {
+    await a.close();
+    await b.close();
   }
 });
