@@ -141,16 +141,26 @@ async function pairOver(count: number, flagsOf: (i: number) => string[]): Promis
   const login = `p${++n}`;
   const account = await srv.addUser(login, 'secret');
   for (let i = 1; i <= count; i++) await srv.seed(account, 'INBOX', message(`m${i}`), flagsOf(i));
-  const clients: ImapClient[] = [];
-  for (const name of ['A', 'B']) {
-    const c = await ImapClient.connect({ port: srv.port, name });
-    clients.push(c);
+  const a = await selectedInbox(login, 'A');
+  const b = await selectedInbox(login, 'B').catch(async (err: unknown) => {
+    await a.close();
+    throw err;
+  });
+  return { a, b, account, login };
+}
+
+/** A new IMAP4rev2 session of `login` with INBOX selected. */
+async function selectedInbox(login: string, name: string): Promise<ImapClient> {
+  const c = await ImapClient.connect({ port: srv.port, name });
+  try {
     await c.login(login, 'secret');
     await c.ok('ENABLE IMAP4rev2');
     await c.ok('SELECT INBOX');
+  } catch (err) {
+    await c.close();
+    throw err;
   }
-  const [a, b] = clients as [ImapClient, ImapClient];
-  return { a, b, account, login };
+  return c;
 }
 
 /** The UIDs a UID SEARCH finds, as the ESEARCH ALL set ('' for none). */
@@ -179,10 +189,7 @@ test('SEARCH DELETED finds \\Deleted set by this session, by the other and befor
     await b.ok('NOOP');
     assert.equal(await uidsFound(b, 'DELETED'), `3,${MAILBOX + 1}`);
     // A session selecting now starts from the shared snapshot, whose list was carried forward.
-    c = await ImapClient.connect({ port: srv.port, name: 'C' });
-    await c.login(login, 'secret');
-    await c.ok('ENABLE IMAP4rev2');
-    await c.ok('SELECT INBOX');
+    c = await selectedInbox(login, 'C');
     assert.equal(await uidsFound(c, 'DELETED'), `3,${MAILBOX + 1}`);
     const byNumber = await c.ok('SEARCH DELETED');
     assert.deepEqual(byNumber.lines, [`* ESEARCH (TAG "${byNumber.tag}") ALL 3,${MAILBOX + 1}`]);
