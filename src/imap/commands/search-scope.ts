@@ -17,7 +17,8 @@ function limitOf(key: SearchKey): Extract<SearchKey, { kind: 'uid' | 'seq' }> | 
   return null;
 }
 
-/** The state a match must be in, when the key is DELETED or UNSEEN, alone or in its AND. */
+/** The state a match must be in, when the key is DELETED or UNSEEN (RFC 9051 §6.4.4: with \Deleted,
+ *  without \Seen), alone or in its AND. */
 function stateOf(key: SearchKey): IndexedState | null {
   const single = (k: SearchKey): IndexedState | null => {
     if (k.kind !== 'flag') return null;
