@@ -5,21 +5,16 @@
 // (search-scope.ts): on 100,000 messages a pass costs 3.6-20 ms of server CPU, where Dovecot
 // answers SEARCH DELETED from the count it keeps. Each list is computed at the first need with one
 // pass, then carried from snapshot to snapshot through the changes (mailbox-cache.ts).
+import { hasFlagFolded } from '../store/flags.js';
 import type { MailboxChanges, MessageMeta } from '../store/types.js';
 
 export type IndexedState = 'deleted' | 'unseen';
 
-/** System flags compare case-insensitively (RFC 9051 §2.3.2); the store spells them canonically,
- *  but a hand-made list (tests, imports) may not. */
-function hasFlag(m: MessageMeta, lower: string): boolean {
-  for (const f of m.flags) if (f.length === lower.length && f.toLowerCase() === lower) return true;
-  return false;
-}
-
-/** Whether a message is in the state. */
+/** Whether a message is in the state. The store spells system flags canonically, but a hand-made
+ *  list (tests, imports) may not: compared case-insensitively. */
 export const IN_STATE: Readonly<Record<IndexedState, (m: MessageMeta) => boolean>> = {
-  deleted: (m) => hasFlag(m, '\\deleted'),
-  unseen: (m) => !hasFlag(m, '\\seen'),
+  deleted: (m) => hasFlagFolded(m.flags, '\\deleted'),
+  unseen: (m) => !hasFlagFolded(m.flags, '\\seen'),
 };
 
 /** One pass: the UIDs (ascending) whose message is in the state. */

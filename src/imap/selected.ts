@@ -151,9 +151,10 @@ export class SelectedView {
    * pass over every message, which makes no object per message, then costs less.
    */
   candidatesInState(state: IndexedState): number[] | null {
-    if (this.base.uidsInState(state).length + this.own.size > this.uids.length / 8) return null;
+    const shared = this.base.uidsInState(state);
+    if (shared.length + this.own.size > this.uids.length / 8) return null;
     const found = new Set<number>();
-    for (const uid of this.base.uidsInState(state)) if (this.has(uid)) found.add(uid);
+    for (const uid of shared) if (this.has(uid)) found.add(uid);
     for (const uid of this.own.keys()) if (this.has(uid)) found.add(uid);
     return [...found].sort((a, b) => a - b);
   }

@@ -5,6 +5,7 @@
 import type { SearchKey } from '../imap/wire/ast.js';
 import type { Candidate } from './candidate.js';
 import { dayNumber, internalDay, sentDay } from './dates.js';
+import { hasFlagFolded } from '../store/flags.js';
 import { foldCase } from './fold.js';
 import { rangeTest, savedTest } from './sets.js';
 
@@ -129,10 +130,7 @@ function orOf(left: Predicate, right: Predicate): Predicate {
 }
 
 function hasFlag(c: Candidate, lowerFlag: string): boolean {
-  // The length first: most flags differ in it, and toLowerCase() makes a string. A SEARCH DELETED
-  // of 100,000 messages lowered every \Seen: 5.2-5.5 ms of server CPU, now 3.6-3.9.
-  for (const f of c.msg.meta.flags) if (f.length === lowerFlag.length && f.toLowerCase() === lowerFlag) return true;
-  return false;
+  return hasFlagFolded(c.msg.meta.flags, lowerFlag);
 }
 
 /** System flags and keywords compare case-insensitively (RFC 9051 §2.3.2); \Recent is per session. */
