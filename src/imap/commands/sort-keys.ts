@@ -4,7 +4,7 @@
 // event loop back (sort-items.ts); what is computed for them is kept for the next command, of this
 // session or another.
 import { sortKey, sortNeeds, threadFacts, type SortItem, type SortKeyName, type SortKeyOf, type SortNeeds, type ThreadFacts } from '../../sort/index.js';
-import { isCachedSortKey, sortKeyCacheFor, type CachedSortKey, type CachedValues, type CacheTable, type CacheTableName } from '../sort-key-cache.js';
+import { isCachedSortKey, sortKeyCacheFor, type CachedSortKey, type CachedValues, type CacheTable, type CacheTableName, type SortKeyValue } from '../sort-key-cache.js';
 import type { SearchKey } from '../wire/ast.js';
 import { itemBatches, matchingUids } from './sort-items.js';
 import type { CommandContext } from './types.js';
@@ -14,18 +14,39 @@ export interface KeyedItems {
   /** The matching messages in mailbox order, without summaries: keyOf has their keys. */
   readonly items: SortItem[];
   readonly keyOf: SortKeyOf;
+  /** The cached keys' values by position in `items` (one lookup per message and key, made here). */
+  readonly columns: ReadonlyMap<SortKeyName, readonly SortKeyValue[]>;
 }
 
 /** The messages matching `search` and the values of `keys` for each of them. */
 export async function matchingWithKeys(ctx: CommandContext, charset: string, search: SearchKey, keys: readonly SortKeyName[]): Promise<KeyedItems> {
-  const uids = await matchingUids(ctx, charset, search);
+  const items = bare(ctx, await matchingUids(ctx, charset, search));
   const tables = new Map<CachedSortKey, CacheTable<CachedSortKey>>();
   for (const key of keys) if (isCachedSortKey(key)) tables.set(key, cachedTable(ctx, key));
-  await fillMissing(ctx, uids, tables, sortNeeds([...tables.keys()]), sortKey);
+  // Each table is looked up once per message: at 100,000 messages a lookup is ~0.1-0.2 us, and
+  // a SORT looked each one up twice (has, then get) before (docs/BENCHMARKS.md part 20).
+  const columns = new Map<CachedSortKey, Array<SortKeyValue | undefined>>();
+  const lacking: number[] = [];
+  for (const [key, table] of tables) {
+    const column = items.map((item) => table.get(item.meta.uid));
+    column.forEach((value, i) => value === undefined && lacking.push(i));
+    columns.set(key, column);
+  }
+  if (lacking.length > 0) {
+    const positions = [...new Set(lacking)].sort((a, b) => a - b);
+    await fillMissing(ctx, positions.map((i) => (items[i] as SortItem).meta.uid), tables, sortNeeds([...tables.keys()]), sortKey);
+    for (const [key, column] of columns) {
+      const table = tables.get(key) as CacheTable<CachedSortKey>;
+      for (const i of positions) {
+        const item = items[i] as SortItem;
+        column[i] ??= table.get(item.meta.uid) ?? sortKey(item, key); // keyOf's fallback, as below
+      }
+    }
+  }
   // Every item's cached keys are in the tables now (filled from the same view); ARRIVAL and SIZE
   // are the item's metadata.
   const keyOf: SortKeyOf = (item, key) => (isCachedSortKey(key) ? tables.get(key)?.get(item.meta.uid) : undefined) ?? sortKey(item, key);
-  return { items: bare(ctx, uids), keyOf };
+  return { items, keyOf, columns: columns as Map<CachedSortKey, SortKeyValue[]> };
 }
 
 export interface ItemsWithFacts {

@@ -1,6 +1,6 @@
 // SORT and UID SORT (RFC 5256 §3), ESORT return options answered with ESEARCH (RFC 5267 §3).
 // The search part is SEARCH's own (src/search), the keys sort-keys.ts (cached), the ordering src/sort.
-import { sortItems } from '../../sort/index.js';
+import { sortOrder } from '../../sort/index.js';
 import { formatUidSet } from '../wire/sequence.js';
 import { Atom, type ImapData } from '../wire/data.js';
 import { matchingWithKeys } from './sort-keys.js';
@@ -13,8 +13,10 @@ export const sortCommand: CommandModule<'SORT'> = {
   usesSequenceNumbers: (cmd) => !cmd.uid, // RFC 5256 §3: no EXPUNGE during SORT, allowed during UID SORT
   capabilities: ['SORT', 'SORT=DISPLAY', 'ESORT'],
   async run(cmd, ctx) {
-    const { items, keyOf } = await matchingWithKeys(ctx, cmd.charset, cmd.search, cmd.criteria.map((c) => c.key));
-    const nums = sortItems(items, cmd.criteria, keyOf).map((i) => (cmd.uid ? i.meta.uid : i.msn));
+    const { items, keyOf, columns } = await matchingWithKeys(ctx, cmd.charset, cmd.search, cmd.criteria.map((c) => c.key));
+    const numbers = new Float64Array(items.length); // in mailbox order, read off the items one by one
+    items.forEach((item, i) => (numbers[i] = cmd.uid ? item.meta.uid : item.msn));
+    const nums = sortOrder(items, cmd.criteria, keyOf, columns).map((position) => numbers[position] as number);
     if (cmd.returnOptions === null) {
       await ctx.untagged(numberList('SORT', nums));
       return { text: 'SORT completed' };
