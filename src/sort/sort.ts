@@ -1,7 +1,7 @@
 // SORT (RFC 5256 §3): criteria in priority order, REVERSE flips one criterion only, and exact ties
 // keep mailbox order (sequence number) whatever REVERSE says.
 import { sortKey } from './keys.js';
-import { packedOrder } from './packed-order.js';
+import { packedOrder, rankedOrder } from './packed-order.js';
 import type { SortCriterion, SortItem, SortKeyName, SortKeyOf } from './types.js';
 
 /**
@@ -27,7 +27,8 @@ export function sortOrder(
   const only = criteria.length === 1 ? criteria[0] : undefined;
   if (only && inMailboxOrder(items)) {
     // Positions are mailbox order here, so a tie on the key keeps the position's order.
-    const order = packedOrder(columns[0] as (number | string)[], only.reverse);
+    const column = columns[0] as (number | string)[];
+    const order = packedOrder(column, only.reverse) ?? rankedOrder(column, only.reverse);
     if (order) return order;
   }
   const flips = criteria.map((c) => (c.reverse ? -1 : 1));

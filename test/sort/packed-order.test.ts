@@ -3,13 +3,20 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { packedOrder } from '../../src/sort/packed-order.js';
+import { packedOrder, rankedOrder } from '../../src/sort/packed-order.js';
 import { sortItems, type SortCriterion } from '../../src/sort/index.js';
 import { items } from './items.js';
 
-function byComparator(keys: readonly number[], reverse: boolean): number[] {
+/** sort.ts's comparator for one key: `<` on the keys, REVERSE flips it, ties by position. */
+function byComparator(keys: readonly (number | string)[], reverse: boolean): number[] {
   const flip = reverse ? -1 : 1;
-  return keys.map((_, i) => i).sort((i, j) => flip * ((keys[i] as number) - (keys[j] as number)) || i - j);
+  return keys
+    .map((_, i) => i)
+    .sort((i, j) => {
+      const a = keys[i] as number | string;
+      const b = keys[j] as number | string;
+      return a < b ? -flip : a > b ? flip : i - j;
+    });
 }
 
 describe('packedOrder', () => {
@@ -43,6 +50,25 @@ describe('packedOrder', () => {
     assert.equal(packedOrder([1.5, 0], false), null);
     // 2^40 ms of spread, not whole seconds: spread x count is past 2^53
     assert.equal(packedOrder([2 ** 40 + 1, 0, ...Array.from({ length: 10_000 }, (_, i) => i)], false), null);
+  });
+
+  it('string keys by rank: the order of `<` (UTF-16 units, surrogates included), REVERSE, ties', () => {
+    const few = fc.constantFrom('', 'a', 'ab', 'b', 'B', 'é', '\u{1F600}', '\uFF21', 'user7', 'user10');
+    fc.assert(
+      fc.property(fc.array(few, { maxLength: 400 }), fc.boolean(), (list, reverse) => {
+        const order = rankedOrder(list, reverse);
+        assert.notEqual(order, null); // at most 10 distinct: always ranked
+        assert.deepEqual(order, byComparator(list, reverse));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('declines string keys when too many are distinct, and anything not a string', () => {
+    const distinct = Array.from({ length: 1000 }, (_, i) => `subject ${i}`);
+    assert.equal(rankedOrder(distinct, false), null);
+    assert.equal(rankedOrder(['a', 1], false), null);
+    assert.deepEqual(rankedOrder(['b', 'a', 'b'], false), [1, 0, 2]);
   });
 
   it('sortItems uses it and keeps mailbox order on ties, REVERSE or not', () => {

@@ -80,11 +80,25 @@ async function fillMissing<T extends CacheTableName>(
     return false;
   });
   if (missing.length === 0) return;
+  const shared = new Map<string, string>();
   for await (const batch of itemBatches(ctx, missing, needs)) {
-    for (const item of batch) for (const [name, table] of tables) table.set(item.meta.uid, compute(item, name));
+    for (const item of batch) for (const [name, table] of tables) table.set(item.meta.uid, interned(compute(item, name), shared));
   }
   const view = viewOf(ctx);
   sortKeyCacheFor(ctx.store).grew(view.mailbox.id, view.count, (uid) => view.meta(uid) !== undefined);
+}
+
+/**
+ * One string object per distinct key: equal keys are then the same object, which the engine's
+ * string comparison answers without reading the characters (SORT FROM compares mostly equal keys:
+ * few senders, many messages), and the cache holds each text once.
+ */
+function interned<V>(value: V, shared: Map<string, string>): V {
+  if (typeof value !== 'string') return value;
+  const known = shared.get(value);
+  if (known !== undefined) return known as V;
+  shared.set(value, value);
+  return value;
 }
 
 /** The messages of `uids` (ascending) as the view numbers them, without summaries. */
