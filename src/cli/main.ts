@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --min-semi-space-size=16 --interrupt-budget=16384
+#!/usr/bin/env -S node --min-semi-space-size=16
 // The `postkeep` command. Expected failures print one line and exit 1; anything else is a bug and
 // gets its stack trace.
 import { isExpectedError } from './errors.js';

@@ -11,10 +11,4 @@
 // flag: one in 20 s, and 0-31 % (median 8 %) less server CPU per 200 KB APPEND in seven
 // alternating pairs (docs/BENCHMARKS.md, part 18). Its pages are touched only as allocation
 // reaches them: 1 MB more RSS at start.
-//
-// --interrupt-budget=16384: a function is handed to the optimizing compiler after a quarter of the
-// interpreted work V8's default asks for (66 KiB of bytecode budget). V8 picks its default for web
-// pages, where most code runs a few times; a server runs one command path thousands of times. In
-// a session that mixes commands (SELECTs between STATUS polls), STATUS took 2,000 commands or more
-// to reach its optimized speed by default and 500-1,000 with this flag (docs/BENCHMARKS.md, part 21).
-export const SERVER_NODE_FLAGS: readonly string[] = ['--min-semi-space-size=16', '--interrupt-budget=16384'];
+export const SERVER_NODE_FLAGS: readonly string[] = ['--min-semi-space-size=16'];

@@ -43,28 +43,6 @@ test('this Node starts the young generation at 16 MiB with the flags, smaller wi
   assert.ok(newSpaceBytes([]) < 16 * 1024 * 1024);
 });
 
-/** Calls of a small function until V8 has optimized it (compiled on the main thread, so the count
- *  is exact: the same for every run of one Node). */
-function callsUntilOptimized(flags: readonly string[]): number {
-  const script = [
-    'function f(x) { let s = 0; for (let i = 0; i < 10; i++) s += x * i; return s; }',
-    'let n = 0;',
-    // Bit 16 of %GetOptimizationStatus: optimized code is installed.
-    'while (!(%GetOptimizationStatus(f) & 16) && n < 1e6) { f(n); n++; }',
-    'console.log(n);',
-  ].join('\n');
-  const r = spawnSync(process.execPath, [...flags, '--allow-natives-syntax', '--no-concurrent-recompilation', '-e', script], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return Number(r.stdout.trim());
-}
-
-test('this Node optimizes a hot function after fewer calls with the flags', () => {
-  const withFlags = callsUntilOptimized(SERVER_NODE_FLAGS);
-  const without = callsUntilOptimized([]);
-  assert.ok(withFlags > 0 && without < 1e6, `${withFlags} / ${without}`);
-  assert.ok(withFlags * 2 < without, `optimized after ${withFlags} calls with the flags, ${without} without`);
-});
-
 test('the command starts with the flags', () => {
   const r = spawnSync(process.execPath, [...SERVER_NODE_FLAGS, MAIN, '--help'], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
